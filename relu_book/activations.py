@@ -1,0 +1,1122 @@
+r"""The rectified linear unit, its variants and smooth relatives, with derivatives.
+
+Every function here is elementwise and vectorised. It takes a number, a list
+or a numpy array, returns an array of the same shape, keeps a floating dtype
+(float32 in, float32 out; integers become float64), never modifies its input,
+and propagates NaN.
+
+Each ``*_grad`` function is the derivative with respect to ``x``. At a kink
+(a point where the function has no derivative) it returns the value that
+PyTorch's autograd returns for the matching ``torch.nn.functional`` operation;
+each docstring states that value and notes where TensorFlow or JAX differ.
+
+Names and keyword arguments follow ``torch.nn.functional``; the generalised
+ReLU follows ``keras.activations.relu``.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from scipy import special
+
+from relu_book._validation import as_float_array, real_scalar, result
+
+__all__ = [
+    "relu",
+    "relu_grad",
+    "leaky_relu",
+    "leaky_relu_grad",
+    "prelu",
+    "prelu_grad",
+    "rrelu",
+    "rrelu_slopes",
+    "rrelu_grad",
+    "relu6",
+    "relu6_grad",
+    "generalized_relu",
+    "generalized_relu_grad",
+    "softplus",
+    "softplus_grad",
+    "elu",
+    "elu_grad",
+    "selu",
+    "selu_grad",
+    "gelu",
+    "gelu_grad",
+    "silu",
+    "silu_grad",
+    "sigmoid",
+    "sigmoid_grad",
+    "tanh",
+    "tanh_grad",
+    "SELU_ALPHA",
+    "SELU_SCALE",
+    "ACTIVATIONS",
+]
+
+#: The constant :math:`\alpha` of SELU (Klambauer et al. 2017), as in PyTorch.
+SELU_ALPHA = 1.6732632423543772848170429916717
+#: The constant :math:`\lambda` of SELU (Klambauer et al. 2017), as in PyTorch.
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _nan_in_nan_out(func):
+    """Let NaN inputs pass through silently (numpy warns "invalid value" otherwise)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with np.errstate(invalid="ignore"):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _keep_nan(x: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """Return ``grad`` with NaN wherever ``x`` is NaN (a new array when needed)."""
+    nan = np.isnan(x)
+    if nan.any():
+        grad = np.where(nan, x, grad)
+    return grad
+
+
+# --------------------------------------------------------------------------- ReLU
+
+
+@_nan_in_nan_out
+def relu(x):
+    r"""Rectified linear unit.
+
+    .. math::
+
+        \operatorname{relu}(x) = \max(0, x) =
+        \begin{cases} x & x > 0 \\ 0 & x \le 0 \end{cases}
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``max(0, x)`` elementwise, same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> relu([-2.0, 0.0, 3.0])
+    array([0., 0., 3.])
+    """
+    x = as_float_array(x)
+    return result(np.maximum(x, 0))
+
+
+@_nan_in_nan_out
+def relu_grad(x, at_zero=0.0):
+    r"""Derivative of :func:`relu`, with a chosen value at the kink.
+
+    .. math::
+
+        \operatorname{relu}'(x) =
+        \begin{cases} 1 & x > 0 \\ c & x = 0 \\ 0 & x < 0 \end{cases}
+        \qquad c \in [0, 1]
+
+    At ``x = 0`` relu has no derivative; its subdifferential there is the
+    interval :math:`[0, 1]`. By default the value ``c = 0`` is returned, as
+    PyTorch's autograd (``torch.relu``), TensorFlow's ``tf.nn.relu`` and JAX's
+    ``jax.nn.relu`` all do.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    at_zero : float, default 0.0
+        The value ``c`` returned where ``x == 0``; any number in ``[0, 1]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The derivative elementwise, same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> relu_grad([-1.0, 0.0, 2.0])
+    array([0., 0., 1.])
+    >>> relu_grad([-1.0, 0.0, 2.0], at_zero=0.5)
+    array([0. , 0.5, 1. ])
+    """
+    x = as_float_array(x)
+    c = real_scalar(at_zero, "at_zero", low=0.0, high=1.0)
+    grad = np.empty_like(x)
+    # One fused pass (comparison written straight into the float output);
+    # this keeps relu_grad as fast as np.maximum(x, 0) on large arrays.
+    if c == 1.0:
+        np.greater_equal(x, 0, out=grad, casting="unsafe")
+    else:
+        np.greater(x, 0, out=grad, casting="unsafe")
+        if c != 0.0:
+            grad[x == 0] = c
+    if x.size and np.isnan(np.max(x)):  # max propagates NaN: a cheap test
+        grad = np.where(np.isnan(x), x, grad)
+    return result(grad)
+
+
+# --------------------------------------------------------------------- Leaky ReLU
+
+
+@_nan_in_nan_out
+def leaky_relu(x, negative_slope=0.01):
+    r"""Leaky rectified linear unit (Maas et al. 2013).
+
+    .. math::
+
+        \operatorname{leaky\_relu}(x) =
+        \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}
+
+    For :math:`\alpha \le 1` this equals :math:`\max(x, \alpha x)`; for
+    :math:`\alpha > 1` it equals :math:`\min(x, \alpha x)`.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    negative_slope : float, default 0.01
+        The slope :math:`\alpha` on the negative side; any finite number.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> leaky_relu([-2.0, 0.0, 3.0], negative_slope=0.1)
+    array([-0.2,  0. ,  3. ])
+    """
+    x = as_float_array(x)
+    a = real_scalar(negative_slope, "negative_slope")
+    return result(np.where(x > 0, x, x * a))
+
+
+@_nan_in_nan_out
+def leaky_relu_grad(x, negative_slope=0.01):
+    r"""Derivative of :func:`leaky_relu`.
+
+    .. math::
+
+        \operatorname{leaky\_relu}'(x) =
+        \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}
+
+    At ``x = 0`` the value :math:`\alpha` (``negative_slope``) is returned, as
+    PyTorch's autograd and TensorFlow's ``tf.nn.leaky_relu`` do. JAX's
+    ``jax.nn.leaky_relu`` is written with ``x >= 0`` and returns 1 there.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    negative_slope : float, default 0.01
+        The slope :math:`\alpha` on the negative side.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> leaky_relu_grad([-2.0, 0.0, 3.0], negative_slope=0.1)
+    array([0.1, 0.1, 1. ])
+    """
+    x = as_float_array(x)
+    a = real_scalar(negative_slope, "negative_slope")
+    one = np.ones((), dtype=x.dtype)
+    grad = np.where(x > 0, one, np.asarray(a, dtype=x.dtype))
+    return result(_keep_nan(x, grad))
+
+
+# ------------------------------------------------------------------------- PReLU
+
+
+def _prelu_weight(x: np.ndarray, weight) -> np.ndarray:
+    w = as_float_array(weight, "weight")
+    if not np.all(np.isfinite(w)):
+        raise ValueError("weight must be finite")
+    try:
+        shape = np.broadcast_shapes(x.shape, w.shape)
+    except ValueError:
+        shape = None
+    if shape != x.shape:
+        raise ValueError(f"weight of shape {w.shape} does not broadcast to x of shape {x.shape}")
+    return w.astype(x.dtype, copy=False)
+
+
+@_nan_in_nan_out
+def prelu(x, weight):
+    r"""Parametric ReLU (He et al. 2015): a leaky ReLU whose slope is learned.
+
+    .. math::
+
+        \operatorname{prelu}(x; a) =
+        \begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases}
+        = \max(0, x) + a \min(0, x)
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    weight : array_like
+        The slope :math:`a`; a scalar (channel-shared) or an array that
+        broadcasts against ``x`` (for example one slope per channel).
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> prelu([-2.0, 0.0, 3.0], 0.25)
+    array([-0.5,  0. ,  3. ])
+    """
+    x = as_float_array(x)
+    w = _prelu_weight(x, weight)
+    return result(np.where(x > 0, x, x * w))
+
+
+@_nan_in_nan_out
+def prelu_grad(x, weight):
+    r"""Partial derivatives of :func:`prelu` with respect to ``x`` and to the slope.
+
+    .. math::
+
+        \frac{\partial f}{\partial x} =
+        \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}
+        \qquad
+        \frac{\partial f}{\partial a} = \min(0, x)
+
+    Both are elementwise, with the shape of ``x``. To get the gradient of a
+    loss with respect to a shared or per-channel slope, multiply by the
+    upstream gradient and sum over the broadcast axes. At ``x = 0`` the
+    partial in ``x`` is the slope :math:`a` and the partial in :math:`a` is 0,
+    as PyTorch's autograd returns for ``torch.nn.functional.prelu``.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    weight : array_like
+        The slope :math:`a`, broadcastable to ``x``.
+
+    Returns
+    -------
+    grad_x, grad_weight : numpy.ndarray
+        Elementwise partial derivatives, each with the shape of ``x``.
+
+    Examples
+    --------
+    >>> gx, ga = prelu_grad([-2.0, 0.0, 3.0], 0.25)
+    >>> gx
+    array([0.25, 0.25, 1.  ])
+    >>> ga
+    array([-2.,  0.,  0.])
+    """
+    x = as_float_array(x)
+    w = _prelu_weight(x, weight)
+    one = np.ones((), dtype=x.dtype)
+    grad_x = np.where(x > 0, one, w)
+    grad_w = np.minimum(x, 0)
+    return result(_keep_nan(x, grad_x)), result(grad_w)
+
+
+# ------------------------------------------------------------------------- RReLU
+
+
+@_nan_in_nan_out
+def rrelu_slopes(x, lower=1.0 / 8, upper=1.0 / 3, training=False, rng=None):
+    r"""The multiplier that randomised leaky ReLU (Xu et al. 2015) applies to each input.
+
+    .. math::
+
+        r(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases},
+        \qquad a \sim U(l, u) \text{ in training},
+        \quad a = \tfrac{l + u}{2} \text{ at evaluation}
+
+    In training a fresh slope is drawn for every element with ``x <= 0``, as
+    PyTorch does; at evaluation the fixed slope :math:`(l + u)/2` is used
+    (PyTorch's convention, 11/48 for the defaults; Xu et al. divide by a
+    number drawn from :math:`U(3, 8)` and test with 2/11 instead).
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    lower, upper : float
+        Bounds :math:`l \le u` of the uniform distribution of slopes.
+    training : bool, default False
+        Draw random slopes (True) or use the fixed mean slope (False).
+    rng : numpy.random.Generator or int or None
+        Random generator (or seed) used in training; ``None`` seeds with 0 so
+        that results are reproducible.
+
+    Returns
+    -------
+    numpy.ndarray
+        The multiplier for each element; same shape and dtype as ``x``.
+
+    Examples
+    --------
+    >>> rrelu_slopes([-1.0, 0.0, 1.0])
+    array([0.22916667, 0.22916667, 1.        ])
+    """
+    x = as_float_array(x)
+    lo = real_scalar(lower, "lower")
+    hi = real_scalar(upper, "upper")
+    if lo > hi:
+        raise ValueError(f"lower must be <= upper, got lower={lo}, upper={hi}")
+    if not isinstance(training, (bool, np.bool_)):
+        raise TypeError(f"training must be a bool, got {type(training).__name__}")
+    if training:
+        if rng is None or isinstance(rng, (int, np.integer)):
+            rng = np.random.default_rng(0 if rng is None else int(rng))
+        elif not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
+        slope = rng.uniform(lo, hi, size=x.shape).astype(x.dtype)
+    else:
+        slope = np.asarray((lo + hi) / 2, dtype=x.dtype)
+    one = np.ones((), dtype=x.dtype)
+    slopes = np.broadcast_to(np.where(x > 0, one, slope), x.shape).copy()
+    return result(_keep_nan(x, slopes))
+
+
+@_nan_in_nan_out
+def rrelu(x, lower=1.0 / 8, upper=1.0 / 3, training=False, rng=None, return_slopes=False):
+    r"""Randomised leaky ReLU (Xu et al. 2015): ``x * rrelu_slopes(x, ...)``.
+
+    .. math::
+
+        \operatorname{rrelu}(x) = \begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases}
+
+    with :math:`a` drawn from :math:`U(l, u)` per element in training and
+    :math:`a = (l + u)/2` at evaluation (see :func:`rrelu_slopes`).
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    lower, upper : float
+        Bounds of the uniform distribution of slopes.
+    training : bool, default False
+        Random slopes (True) or the fixed mean slope (False).
+    rng : numpy.random.Generator or int or None
+        Random generator or seed for training mode (``None`` means seed 0).
+    return_slopes : bool, default False
+        Also return the multipliers, which are the derivative (see
+        :func:`rrelu_grad`).
+
+    Returns
+    -------
+    numpy.ndarray or tuple of numpy.ndarray
+        The activations, and the slopes if ``return_slopes``.
+
+    Examples
+    --------
+    >>> rrelu([-1.0, 2.0], lower=0.25, upper=0.25)
+    array([-0.25,  2.  ])
+    >>> out, slopes = rrelu([-1.0, -1.0, 2.0], training=True, rng=1, return_slopes=True)
+    >>> bool(((slopes[:2] >= 1 / 8) & (slopes[:2] <= 1 / 3)).all())
+    True
+    """
+    x = as_float_array(x)
+    slopes = np.asarray(rrelu_slopes(x, lower, upper, training, rng))
+    out = result(x * slopes)
+    return (out, result(slopes)) if return_slopes else out
+
+
+@_nan_in_nan_out
+def rrelu_grad(x, lower=1.0 / 8, upper=1.0 / 3, training=False, rng=None, slopes=None):
+    r"""Derivative of :func:`rrelu` with respect to ``x``.
+
+    .. math::
+
+        \operatorname{rrelu}'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}
+
+    The derivative is the multiplier itself. In training, pass the ``slopes``
+    returned by ``rrelu(..., return_slopes=True)`` so that the backward pass
+    uses the slopes of the forward pass (or the same ``rng`` seed). At
+    ``x = 0`` the slope :math:`a` is returned, as PyTorch does.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    lower, upper, training, rng
+        As in :func:`rrelu_slopes`; ignored when ``slopes`` is given.
+    slopes : array_like, optional
+        Multipliers from the forward pass, with the shape of ``x``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> rrelu_grad([-1.0, 0.0, 1.0], lower=0.1, upper=0.3)
+    array([0.2, 0.2, 1. ])
+    """
+    x = as_float_array(x)
+    if slopes is None:
+        return rrelu_slopes(x, lower, upper, training, rng)
+    s = as_float_array(slopes, "slopes")
+    if s.shape != x.shape:
+        raise ValueError(f"slopes must have the shape of x {x.shape}, got {s.shape}")
+    return result(_keep_nan(x, s.astype(x.dtype, copy=True)))
+
+
+# ------------------------------------------------------------------------- ReLU6
+
+
+@_nan_in_nan_out
+def relu6(x):
+    r"""ReLU capped at 6, as used in MobileNets (Howard et al. 2017).
+
+    .. math::
+
+        \operatorname{relu6}(x) = \min(\max(0, x), 6)
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> relu6([-1.0, 3.0, 8.0])
+    array([0., 3., 6.])
+    """
+    x = as_float_array(x)
+    return result(np.minimum(np.maximum(x, 0), 6))
+
+
+@_nan_in_nan_out
+def relu6_grad(x):
+    r"""Derivative of :func:`relu6`.
+
+    .. math::
+
+        \operatorname{relu6}'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}
+
+    At both kinks, ``x = 0`` and ``x = 6``, the value 0 is returned, as
+    PyTorch's autograd does (``relu6`` is ``hardtanh(x, 0, 6)``, whose
+    backward pass keeps the gradient only strictly inside the interval) and as
+    TensorFlow's ``tf.nn.relu6`` does.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> relu6_grad([0.0, 3.0, 6.0])
+    array([0., 1., 0.])
+    """
+    x = as_float_array(x)
+    grad = ((x > 0) & (x < 6)).astype(x.dtype)
+    return result(_keep_nan(x, grad))
+
+
+# -------------------------------------------------------------- Generalised ReLU
+
+
+def _generalized_params(negative_slope, max_value, threshold):
+    a = real_scalar(negative_slope, "negative_slope")
+    t = real_scalar(threshold, "threshold")
+    if max_value is None:
+        m = None
+    else:
+        m = real_scalar(max_value, "max_value")
+        if m < t:
+            raise ValueError(f"max_value must be >= threshold ({t}), got {m}")
+    return a, m, t
+
+
+@_nan_in_nan_out
+def generalized_relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    r"""The generalised ReLU with the signature of ``keras.activations.relu``.
+
+    As documented for Keras 3 (with :math:`m` = ``max_value``,
+    :math:`\theta` = ``threshold``, :math:`\alpha` = ``negative_slope``):
+
+    .. math::
+
+        f(x) = \begin{cases}
+            m & x \ge m \\
+            x & \theta \le x < m \\
+            \alpha (x - \theta) & x < \theta
+        \end{cases}
+
+    With the defaults it is :func:`relu`; with ``max_value=6`` it is
+    :func:`relu6`; with ``negative_slope`` alone it is :func:`leaky_relu`.
+    A non-zero ``threshold`` makes it jump from 0 to :math:`\theta` at
+    :math:`x = \theta`.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    negative_slope : float, default 0.0
+        Slope :math:`\alpha` below the threshold.
+    max_value : float or None, default None
+        Saturation value :math:`m` (``None``: no cap); must be ``>= threshold``.
+    threshold : float, default 0.0
+        The threshold :math:`\theta`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> x = [-10.0, -5.0, 0.0, 5.0, 10.0]
+    >>> generalized_relu(x, negative_slope=0.5)
+    array([-5. , -2.5,  0. ,  5. , 10. ])
+    >>> generalized_relu(x, max_value=5.0)
+    array([0., 0., 0., 5., 5.])
+    >>> generalized_relu([-3.0, 1.0, 1.5, 2.0], threshold=1.5)
+    array([0. , 0. , 1.5, 2. ])
+    """
+    x = as_float_array(x)
+    a, m, t = _generalized_params(negative_slope, max_value, threshold)
+    out = np.where(x >= t, x, (x - t) * a + 0)  # "+ 0" turns -0.0 into 0.0
+    if m is not None:
+        out = np.where(x >= m, np.asarray(m, dtype=x.dtype), out)
+    return result(out)
+
+
+@_nan_in_nan_out
+def generalized_relu_grad(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    r"""Derivative of :func:`generalized_relu`.
+
+    .. math::
+
+        f'(x) = \begin{cases}
+            0 & x \ge m \\
+            1 & \theta < x < m \\
+            \alpha & x \le \theta
+        \end{cases}
+
+    Conventions at the kinks match PyTorch's autograd on the special cases:
+    at :math:`x = \theta` the slope :math:`\alpha` (0 for ``relu``, the
+    negative slope for ``leaky_relu``), at :math:`x = m` the value 0 (as for
+    ``relu6``). With a non-zero threshold the function jumps at
+    :math:`\theta` and has no derivative there at all; the returned
+    :math:`\alpha` is the left-hand slope.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    negative_slope, max_value, threshold
+        As in :func:`generalized_relu`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> generalized_relu_grad([-1.0, 0.0, 3.0, 6.0], negative_slope=0.1, max_value=6.0)
+    array([0.1, 0.1, 1. , 0. ])
+    """
+    x = as_float_array(x)
+    a, m, t = _generalized_params(negative_slope, max_value, threshold)
+    one = np.ones((), dtype=x.dtype)
+    grad = np.where(x > t, one, np.asarray(a, dtype=x.dtype))
+    if m is not None:
+        grad = np.where(x >= m, np.zeros((), dtype=x.dtype), grad)
+    return result(_keep_nan(x, grad))
+
+
+# ---------------------------------------------------------------------- Softplus
+
+
+def _softplus_params(beta, threshold):
+    b = real_scalar(beta, "beta", low=0.0, low_inclusive=False)
+    t = real_scalar(threshold, "threshold", allow_inf=True)
+    return b, t
+
+
+@_nan_in_nan_out
+def softplus(x, beta=1.0, threshold=20.0):
+    r"""Softplus, a smooth approximation of ReLU, with PyTorch's linear cut-over.
+
+    .. math::
+
+        \operatorname{softplus}(x) = \begin{cases}
+            \frac{1}{\beta} \log\left(1 + e^{\beta x}\right) & \beta x \le t \\
+            x & \beta x > t
+        \end{cases}
+
+    It tends to :func:`relu` as :math:`\beta \to \infty`, with largest error
+    :math:`\log(2)/\beta` at :math:`x = 0`. Above the threshold :math:`t`
+    PyTorch returns ``x`` itself; this creates a jump of size
+    :math:`\frac{1}{\beta}\log(1 + e^{-t})` there. Pass ``threshold=inf`` for
+    the pure formula (computed without overflow either way).
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    beta : float, default 1.0
+        Sharpness :math:`\beta > 0`.
+    threshold : float, default 20.0
+        Cut-over :math:`t` for :math:`\beta x`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> softplus([0.0, 100.0])
+    array([  0.69314718, 100.        ])
+    """
+    x = as_float_array(x)
+    b, t = _softplus_params(beta, threshold)
+    bx = x * b
+    smooth = np.logaddexp(np.zeros((), dtype=x.dtype), bx) / b
+    return result(np.where(bx > t, x, smooth).astype(x.dtype, copy=False))
+
+
+@_nan_in_nan_out
+def softplus_grad(x, beta=1.0, threshold=20.0):
+    r"""Derivative of :func:`softplus`: the logistic sigmoid of :math:`\beta x`.
+
+    .. math::
+
+        \operatorname{softplus}'(x) = \begin{cases}
+            \sigma(\beta x) = \frac{1}{1 + e^{-\beta x}} & \beta x \le t \\
+            1 & \beta x > t
+        \end{cases}
+
+    The same piecewise rule as PyTorch's autograd (value 1 strictly above
+    the threshold). Softplus is smooth, so there is no kink convention.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    beta, threshold
+        As in :func:`softplus`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> softplus_grad([0.0, 30.0])
+    array([0.5, 1. ])
+    """
+    x = as_float_array(x)
+    b, t = _softplus_params(beta, threshold)
+    bx = x * b
+    one = np.ones((), dtype=x.dtype)
+    return result(np.where(bx > t, one, special.expit(bx)).astype(x.dtype, copy=False))
+
+
+# --------------------------------------------------------------------- ELU, SELU
+
+
+@_nan_in_nan_out
+def elu(x, alpha=1.0):
+    r"""Exponential linear unit (Clevert et al. 2015).
+
+    .. math::
+
+        \operatorname{elu}(x) = \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    alpha : float, default 1.0
+        The saturation value :math:`-\alpha` for :math:`x \to -\infty`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> elu([-1.0, 0.0, 2.0])
+    array([-0.63212056,  0.        ,  2.        ])
+    """
+    x = as_float_array(x)
+    a = real_scalar(alpha, "alpha")
+    neg = np.expm1(np.minimum(x, 0)) * a
+    return result(np.where(x > 0, x, neg))
+
+
+@_nan_in_nan_out
+def elu_grad(x, alpha=1.0):
+    r"""Derivative of :func:`elu`.
+
+    .. math::
+
+        \operatorname{elu}'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}
+
+    At ``x = 0`` the value :math:`\alpha` is returned, as PyTorch's autograd
+    and JAX (``jax.nn.elu``) do; the derivative is continuous there exactly
+    when :math:`\alpha = 1`. TensorFlow's ``tf.nn.elu`` has :math:`\alpha = 1`
+    and returns 1.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    alpha : float, default 1.0
+        As in :func:`elu`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> elu_grad([0.0, 1.0], alpha=2.0)
+    array([2., 1.])
+    """
+    x = as_float_array(x)
+    a = real_scalar(alpha, "alpha")
+    one = np.ones((), dtype=x.dtype)
+    return result(np.where(x > 0, one, np.exp(np.minimum(x, 0)) * a))
+
+
+@_nan_in_nan_out
+def selu(x):
+    r"""Scaled exponential linear unit (Klambauer et al. 2017).
+
+    .. math::
+
+        \operatorname{selu}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}
+
+    with :math:`\lambda \approx 1.0507` (:data:`SELU_SCALE`) and
+    :math:`\alpha \approx 1.6733` (:data:`SELU_ALPHA`).
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> selu([0.0, 1.0])
+    array([0.        , 1.05070099])
+    """
+    x = as_float_array(x)
+    return result(np.asarray(elu(x, SELU_ALPHA)) * SELU_SCALE)
+
+
+@_nan_in_nan_out
+def selu_grad(x):
+    r"""Derivative of :func:`selu`.
+
+    .. math::
+
+        \operatorname{selu}'(x) = \begin{cases} \lambda & x > 0 \\ \lambda \alpha e^{x} & x \le 0 \end{cases}
+
+    At ``x = 0`` the value :math:`\lambda\alpha \approx 1.7581` is returned,
+    as PyTorch's autograd and JAX do; TensorFlow's ``tf.nn.selu`` returns
+    :math:`\lambda` there.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> selu_grad([0.0, 1.0])
+    array([1.75809934, 1.05070099])
+    """
+    x = as_float_array(x)
+    return result(np.asarray(elu_grad(x, SELU_ALPHA)) * SELU_SCALE)
+
+
+# -------------------------------------------------------------------- GELU, SiLU
+
+_SQRT_2_OVER_PI = float(np.sqrt(2.0 / np.pi))
+_GELU_CUBIC = 0.044715
+_INV_SQRT_2 = float(1.0 / np.sqrt(2.0))
+_INV_SQRT_2PI = float(1.0 / np.sqrt(2.0 * np.pi))
+
+
+def _check_approximate(approximate: str) -> str:
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f'approximate must be "none" or "tanh", got {approximate!r}')
+    return approximate
+
+
+@_nan_in_nan_out
+def gelu(x, approximate="none"):
+    r"""Gaussian error linear unit (Hendrycks & Gimpel 2016).
+
+    .. math::
+
+        \operatorname{gelu}(x) = x \, \Phi(x) = \frac{x}{2}\left(1 + \operatorname{erf}\frac{x}{\sqrt 2}\right)
+
+    or, with ``approximate="tanh"``,
+
+    .. math::
+
+        \frac{x}{2}\left(1 + \tanh\left(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right)\right).
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    approximate : {"none", "tanh"}
+        Exact (error function) or tanh form, as in PyTorch.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> gelu([0.0, 1.0])
+    array([0.        , 0.84134475])
+    """
+    x = as_float_array(x)
+    if _check_approximate(approximate) == "none":
+        out = x * (special.erf(x * _INV_SQRT_2) + 1) * 0.5
+    else:
+        xc = np.clip(x, -10, 10)  # tanh(u) is +-1 beyond; avoids overflow of x**3
+        out = x * (np.tanh((xc + xc * xc * xc * _GELU_CUBIC) * _SQRT_2_OVER_PI) + 1) * 0.5
+    return result(out.astype(x.dtype, copy=False))
+
+
+@_nan_in_nan_out
+def gelu_grad(x, approximate="none"):
+    r"""Derivative of :func:`gelu`.
+
+    .. math::
+
+        \operatorname{gelu}'(x) = \Phi(x) + x\,\varphi(x)
+
+    for the exact form (:math:`\varphi` the standard normal density); for the
+    tanh form, with :math:`u = \sqrt{2/\pi}(x + 0.044715 x^3)`,
+
+    .. math::
+
+        \tfrac12\left(1 + \tanh u\right) + \tfrac12 x \left(1 - \tanh^2 u\right)
+        \sqrt{2/\pi}\left(1 + 3 \cdot 0.044715\, x^2\right).
+
+    GELU is smooth, so there is no kink convention.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    approximate : {"none", "tanh"}
+        As in :func:`gelu`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> gelu_grad([0.0])
+    array([0.5])
+    """
+    x = as_float_array(x)
+    if _check_approximate(approximate) == "none":
+        cdf = (special.erf(x * _INV_SQRT_2) + 1) * 0.5
+        xc = np.clip(x, -40, 40)  # the density underflows to 0 beyond; avoids overflow of x**2
+        pdf = np.exp(-(xc * xc) * 0.5) * _INV_SQRT_2PI
+        out = cdf + x * pdf
+    else:
+        xc = np.clip(x, -10, 10)  # tanh(u) is +-1 and 1 - tanh(u)**2 is 0 beyond
+        t = np.tanh((xc + xc * xc * xc * _GELU_CUBIC) * _SQRT_2_OVER_PI)
+        du = (xc * xc * (3 * _GELU_CUBIC) + 1) * _SQRT_2_OVER_PI
+        out = (t + 1) * 0.5 + x * (1 - t * t) * du * 0.5
+    return result(out.astype(x.dtype, copy=False))
+
+
+@_nan_in_nan_out
+def sigmoid(x):
+    r"""Logistic sigmoid, computed without overflow.
+
+    .. math::
+
+        \sigma(x) = \frac{1}{1 + e^{-x}}
+
+    Examples
+    --------
+    >>> sigmoid([0.0])
+    array([0.5])
+    """
+    x = as_float_array(x)
+    return result(special.expit(x).astype(x.dtype, copy=False))
+
+
+@_nan_in_nan_out
+def sigmoid_grad(x):
+    r"""Derivative of :func:`sigmoid`; at most 1/4, reached at 0.
+
+    .. math::
+
+        \sigma'(x) = \sigma(x)\,(1 - \sigma(x))
+
+    Examples
+    --------
+    >>> sigmoid_grad([0.0])
+    array([0.25])
+    """
+    x = as_float_array(x)
+    s = special.expit(x).astype(x.dtype, copy=False)
+    return result(s * (1 - s))
+
+
+@_nan_in_nan_out
+def tanh(x):
+    r"""Hyperbolic tangent.
+
+    .. math::
+
+        \tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}
+
+    Examples
+    --------
+    >>> tanh([0.0])
+    array([0.])
+    """
+    x = as_float_array(x)
+    return result(np.tanh(x))
+
+
+@_nan_in_nan_out
+def tanh_grad(x):
+    r"""Derivative of :func:`tanh`; at most 1, reached at 0.
+
+    .. math::
+
+        \tanh'(x) = 1 - \tanh^2(x)
+
+    Examples
+    --------
+    >>> tanh_grad([0.0])
+    array([1.])
+    """
+    x = as_float_array(x)
+    t = np.tanh(x)
+    return result(1 - t * t)
+
+
+@_nan_in_nan_out
+def silu(x):
+    r"""Sigmoid-weighted linear unit, also called Swish with :math:`\beta = 1`.
+
+    .. math::
+
+        \operatorname{silu}(x) = x\,\sigma(x) = \frac{x}{1 + e^{-x}}
+
+    (Elfwing et al. 2018; Ramachandran et al. 2017.)
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> silu([0.0, 1.0])
+    array([0.        , 0.73105858])
+    """
+    x = as_float_array(x)
+    return result(x * special.expit(x).astype(x.dtype, copy=False))
+
+
+@_nan_in_nan_out
+def silu_grad(x):
+    r"""Derivative of :func:`silu`.
+
+    .. math::
+
+        \operatorname{silu}'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)
+
+    SiLU is smooth, so there is no kink convention.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and floating dtype as ``x``.
+
+    Examples
+    --------
+    >>> silu_grad([0.0])
+    array([0.5])
+    """
+    x = as_float_array(x)
+    s = special.expit(x).astype(x.dtype, copy=False)
+    return result(s * (x * (1 - s) + 1))
+
+
+#: Name -> (function, derivative) for the activations whose only required
+#: argument is ``x``; keyword arguments are passed through by callers.
+ACTIVATIONS = {
+    "relu": (relu, relu_grad),
+    "leaky_relu": (leaky_relu, leaky_relu_grad),
+    "relu6": (relu6, relu6_grad),
+    "generalized_relu": (generalized_relu, generalized_relu_grad),
+    "softplus": (softplus, softplus_grad),
+    "elu": (elu, elu_grad),
+    "selu": (selu, selu_grad),
+    "gelu": (gelu, gelu_grad),
+    "silu": (silu, silu_grad),
+    "sigmoid": (sigmoid, sigmoid_grad),
+    "tanh": (tanh, tanh_grad),
+}
