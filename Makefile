@@ -1,0 +1,40 @@
+# The two commands of the README:
+#   make html   set everything up (.venv from requirements.txt) and build the site
+#   make test   set everything up, build the site, and run every test
+# Other targets: notebooks (re-execute every chapter and store outputs),
+# lab (JupyterLab on the chapters), bench, clean.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BUILD  := _build/html
+
+.PHONY: html test notebooks lab bench clean
+.DELETE_ON_ERROR:
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3"
+	touch $(STAMP)
+
+html: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The site is at $(BUILD)/index.html"
+
+test: html
+	$(BIN)/python -m pytest --cov=relu_book --cov-report=term --cov-fail-under=90
+
+notebooks: $(STAMP)
+	$(BIN)/python scripts/execute_notebooks.py
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_activations.py
+
+clean:
+	rm -rf _build
