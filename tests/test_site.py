@@ -6,6 +6,7 @@ These tests read ``_build/html``, which ``make html`` (and therefore
 
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
+SITE = Path(os.environ.get("RELU_BOOK_SITE", ROOT / "_build" / "html"))
 
 pytestmark = pytest.mark.site
 
