@@ -171,7 +171,7 @@ def leaky_relu(x, negative_slope=0.01):
 
     .. math::
 
-        \operatorname{leaky\_relu}(x) =
+        \text{leaky\_relu}(x) =
         \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}
 
     For :math:`\alpha \le 1` this equals :math:`\max(x, \alpha x)`; for
@@ -205,7 +205,7 @@ def leaky_relu_grad(x, negative_slope=0.01):
 
     .. math::
 
-        \operatorname{leaky\_relu}'(x) =
+        \text{leaky\_relu}'(x) =
         \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}
 
     At ``x = 0`` the value :math:`\alpha` (``negative_slope``) is returned, as
