@@ -1,8 +1,9 @@
 # The two commands of the README:
 #   make html   set everything up (.venv from requirements.txt) and build the site
 #   make test   set everything up, build the site, and run every test
-# Other targets: notebooks (re-execute every chapter and store outputs),
-# lab (JupyterLab on the chapters), bench, clean.
+# Other targets: student (the edition without solutions, and exercise-only
+# notebooks in student/), notebooks (re-execute every chapter and store
+# outputs), lab (JupyterLab on the chapters), bench, clean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +11,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD  := _build/html
 
-.PHONY: html test notebooks lab bench clean
+.PHONY: html student test notebooks lab bench clean
 .DELETE_ON_ERROR:
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -24,7 +25,12 @@ html: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The site is at $(BUILD)/index.html"
 
-test: html
+student: $(STAMP)
+	RELU_BOOK_EDITION=student $(BIN)/jupyter-book build . -W -n --keep-going --path-output _build/student
+	$(BIN)/python scripts/make_student_notebooks.py student
+	@echo "The student edition is at _build/student/_build/html/index.html; notebooks in student/"
+
+test: html student
 	$(BIN)/python -m pytest --cov=relu_book --cov-report=term --cov-fail-under=90
 
 notebooks: $(STAMP)
