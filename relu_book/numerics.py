@@ -13,7 +13,7 @@ of the function itself, compared with the derivative we wrote down.
 
 All quotients divide by the step actually taken, ``(x + h) - x`` as rounded
 in floating point, not by the requested ``h``; this removes one source of
-rounding error and makes the quotients of :func:`~relu_book.relu` exactly
+rounding error and makes the quotients of :func:`~relu_book.activations.relu` exactly
 0 or 1 on its linear pieces.
 """
 
@@ -154,7 +154,7 @@ def finite_difference(f, x, h=None, scheme="central"):
     At a kink the quotients do not agree. The forward quotient tends to the
     right-hand slope, the backward one to the left-hand slope, and the
     central quotient returns the *average* of the two one-sided slopes. For
-    :func:`~relu_book.relu` at 0 this gives 1, 0 and 1/2 -- none of which
+    :func:`~relu_book.activations.relu` at 0 this gives 1, 0 and 1/2 -- none of which
     is the value 0 that autodiff frameworks use there (see the examples).
 
     Parameters

@@ -111,3 +111,22 @@ def test_every_chapter_page_has_typesettable_math_and_no_error_output():
         assert "math notranslate" in html, f"{page.name} has no math"
         assert "Traceback (most recent call last)" not in html, f"{page.name} shows a traceback"
         assert 'class="output stderr"' not in html, f"{page.name} shows stderr output"
+
+
+def test_every_figure_in_a_chapter_has_alt_text_and_a_caption():
+    for page in sorted((SITE / "chapters").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        images = re.findall(r"<img\b[^>]*>", html)
+        for tag in images:
+            alt = re.search(r'\balt="([^"]*)"', tag)
+            src = re.search(r'\bsrc="([^"]*)"', tag)
+            assert alt and alt.group(1).strip(), f"{page.name}: image without alt text: {tag[:120]}"
+            assert src is None or Path(src.group(1)).name not in alt.group(1), (
+                f"{page.name}: alt text is only the file name: {tag[:120]}"
+            )
+        n_figures = html.count("<figure")
+        n_captions = html.count("<figcaption")
+        assert n_captions == n_figures, f"{page.name}: {n_figures} figures but {n_captions} captions"
+        assert len(images) <= n_figures + html.count('class="sd-card-img'), (
+            f"{page.name}: an image outside a captioned figure"
+        )
