@@ -39,8 +39,9 @@ notebooks: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
 
-bench: $(STAMP)
+bench: html
 	$(BIN)/python benchmarks/bench_activations.py
+	$(BIN)/python benchmarks/measure_book.py
 
 clean:
 	rm -rf _build
