@@ -52,7 +52,43 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# A page on the same origin as the site that opens a chapter in an iframe,
+# clicks the first solution's toggle, and reports whether the solution's body
+# was hidden before and visible after, as JSON in <pre id="out">.
+HARNESS = """<!DOCTYPE html><html><body><pre id="out">pending</pre>
+<iframe id="f" src="/{page}" width="1200" height="900"></iframe>
+<script>
+const visible = el => !!(el && el.getClientRects().length && getComputedStyle(el).visibility !== "hidden");
+document.getElementById("f").onload = () => setTimeout(() => {{
+  const d = document.getElementById("f").contentDocument;
+  const sol = d.querySelector("div.solution.dropdown");
+  const result = {{found: !!sol}};
+  if (!sol) {{ document.getElementById("out").textContent = JSON.stringify(result); return; }}
+  const body = [...sol.children].find(c => !c.classList.contains("admonition-title"));
+  result.before = visible(body);
+  const button = sol.querySelector(".toggle-button") || sol.querySelector(".admonition-title");
+  result.button = !!sol.querySelector(".toggle-button");
+  button.click();
+  setTimeout(() => {{
+    result.after = visible(body);
+    document.getElementById("out").textContent = JSON.stringify(result);
+  }}, 1500);
+}}, 3000);
+</script></body></html>"""
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - the name http.server expects
+        if self.path.startswith("/__harness__/"):
+            body = HARNESS.format(page=self.path[len("/__harness__/"):]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
     def log_message(self, *args):  # keep test output clean
         pass
 
@@ -78,12 +114,13 @@ def _pages() -> list[str]:
     )
 
 
-def open_page(url: str) -> tuple[str, list[str]]:
+def open_page(url: str, *extra_flags: str) -> tuple[str, list[str]]:
     """Return the DOM of ``url`` after its scripts ran, and every URL it requested."""
     with tempfile.TemporaryDirectory() as tmp:
         netlog = Path(tmp) / "netlog.json"
         proc = subprocess.run(
-            [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", f"--log-net-log={netlog}", "--dump-dom", url],
+            [CHROMIUM, *CHROMIUM_FLAGS, *extra_flags, f"--user-data-dir={tmp}/profile", f"--log-net-log={netlog}",
+             "--dump-dom", url],
             capture_output=True,
             text=True,
             timeout=120,
@@ -145,3 +182,35 @@ def test_every_image_on_every_page_is_served(rendered):
 
 def test_pages_with_math_exist(rendered):
     assert any('class="math notranslate' in (SITE / p).read_text(encoding="utf-8") for p in rendered)
+
+
+def test_solution_dropdown_opens_when_clicked(server):
+    chapters = [p for p in _pages() if p.startswith("chapters/")]
+    assert chapters, "no chapter pages"
+    for page in chapters:
+        dom, _ = open_page(f"{server}/__harness__/{page}")
+        match = re.search(r'<pre id="out">(.*?)</pre>', dom, flags=re.S)
+        assert match, f"{page}: the harness did not run"
+        result = json.loads(match.group(1))
+        assert result["found"], f"{page}: no solution dropdown"
+        assert result["button"], f"{page}: togglebutton did not add a button to the solution"
+        assert not result["before"], f"{page}: the solution is visible before it is opened"
+        assert result["after"], f"{page}: the solution stays hidden after a click"
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_screenshot_of_every_page(server, theme):
+    """Save a screenshot of every page in each theme under _build/screenshots/ (look at them)."""
+    flags = ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"] if theme == "dark" else []
+    out_dir = SITE.parent / "screenshots" / theme
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for page in _pages():
+        target = out_dir / (page.replace("/", "__").removesuffix(".html") + ".png")
+        with tempfile.TemporaryDirectory() as tmp:
+            proc = subprocess.run(
+                [CHROMIUM, *CHROMIUM_FLAGS, *flags, f"--user-data-dir={tmp}/profile", "--hide-scrollbars",
+                 "--window-size=1280,2000", f"--screenshot={target}", f"{server}/{page}"],
+                capture_output=True, text=True, timeout=120, check=False,
+            )
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert target.stat().st_size > 10_000, f"{target} looks blank"
