@@ -7,7 +7,7 @@ Usage::
 With no arguments every ``chapters/*.ipynb`` is executed. Each notebook runs
 in a fresh kernel from its own folder, exactly as nbval will re-run it. After
 execution the notebook is normalised so that its diff stays reviewable:
-execution counts are renumbered from 1, and per-cell execution timestamps,
+execution counts are renumbered from 1, stream chunks are merged, and per-cell execution timestamps,
 widget state and other run-dependent metadata are removed.
 """
 
@@ -25,6 +25,27 @@ CELL_TIMEOUT = 120  # seconds, the same limit nbval uses
 KEEP_NOTEBOOK_METADATA = ("kernelspec", "language_info", "jupytext", "mystnb")
 
 
+def merge_streams(outputs: list) -> list:
+    """Join consecutive stdout (or stderr) chunks into one output.
+
+    The kernel splits a cell's printout into chunks depending on timing; merging
+    them makes the stored notebook independent of that.
+    """
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream"
+            and prev is not None
+            and prev.get("output_type") == "stream"
+            and prev.get("name") == out.get("name")
+        ):
+            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
+
+
 def normalise(nb: nbformat.NotebookNode) -> None:
     """Strip run-dependent metadata from ``nb`` in place."""
     nb.metadata = nbformat.NotebookNode({k: v for k, v in nb.metadata.items() if k in KEEP_NOTEBOOK_METADATA})
@@ -40,6 +61,7 @@ def normalise(nb: nbformat.NotebookNode) -> None:
         if cell.cell_type == "code":
             count += 1
             cell.execution_count = count
+            cell.outputs = merge_streams(cell.get("outputs", []))
             for out in cell.get("outputs", []):
                 if "execution_count" in out:
                     out["execution_count"] = count

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -40,10 +41,15 @@ class Feedback:
 
     def __str__(self) -> str:
         head = "Correct: " if self.correct else "Not yet: "
-        text = head + self.message
+        lines = [head + self.message]
         if self.hint and not self.correct:
-            text += f"\nHint: {self.hint}"
-        return text
+            lines.append(f"Hint: {self.hint}")
+        # Wrap to the width of the book's text column; keep explicit line breaks.
+        return "\n".join(
+            textwrap.fill(part, width=WRAP_WIDTH, subsequent_indent="  ", break_on_hyphens=False)
+            for line in lines
+            for part in line.split("\n")
+        )
 
 
 class MalformedAnswer(ValueError):
@@ -53,6 +59,9 @@ class MalformedAnswer(ValueError):
     feedback.
     """
 
+
+#: Width at which feedback is wrapped (the code boxes of the book show ~80 columns).
+WRAP_WIDTH = 78
 
 _CHECKERS: dict[str, tuple[Callable[[Any], Feedback], str]] = {}
 _LOADED = False
