@@ -1,0 +1,837 @@
+r"""The dying-ReLU problem: dead units, born-dead networks, and what causes and cures them.
+
+The support code of chapter 5.
+
+* Definitions and measurement: :func:`dead_units`, :func:`dead_unit_fraction`
+  and the training callback :class:`DeadUnitTracker`.
+* Born dead at initialisation (Lu, Shin, Su & Karniadakis 2020):
+  :func:`born_dead_probability_exact`, its Monte Carlo estimate
+  :func:`born_dead_probability`, the general estimator
+  :func:`born_dead_fraction` (symmetric or randomised asymmetric
+  initialisation, any grid of inputs), :func:`full_line_bounds` and
+  :func:`binomial_standard_error`.
+* Causes and remedies, measured over seeds: :func:`make_regression`,
+  :func:`train_and_measure`, :func:`learning_rate_sweep`,
+  :func:`bias_shift_sweep`, :func:`depth_sweep`, :data:`REMEDIES`,
+  :func:`remedy_comparison`, and the two-unit demonstration
+  :func:`revival_demo`.
+
+A unit is *dead on a data set* when its pre-activation is :math:`\le 0` on
+every example; with the library's convention :math:`\relu'(0) = 0` (PyTorch's)
+such a unit receives no gradient at all. Every experiment is seeded: the same
+arguments give the same numbers.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+
+from relu_book._validation import as_float_array, real_scalar
+from relu_book.activations import prelu, prelu_grad
+from relu_book.nn import MLP, Activation, train
+
+__all__ = [
+    "born_dead_probability_exact",
+    "born_dead_probability",
+    "born_dead_fraction",
+    "full_line_bounds",
+    "binomial_standard_error",
+    "dead_units",
+    "dead_unit_fraction",
+    "DeadUnitTracker",
+    "make_regression",
+    "DeadRun",
+    "DIVERGED_LOSS",
+    "train_and_measure",
+    "learning_rate_sweep",
+    "bias_shift_sweep",
+    "depth_sweep",
+    "REMEDIES",
+    "remedy_comparison",
+    "revival_demo",
+]
+
+# ------------------------------------------------------------------ validation
+
+
+def _int(value, name: str, low: int = 1) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    value = int(value)
+    if value < low:
+        raise ValueError(f"{name} must be >= {low}, got {value}")
+    return value
+
+
+def _seeds(seeds) -> list[int]:
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a sequence of integers, got {type(seeds).__name__}")
+    seeds = [_int(s, "each entry of seeds", low=0) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds must not be empty")
+    return seeds
+
+
+def _values(values, name: str) -> list:
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a sequence, got {type(values).__name__}")
+    values = list(values)
+    if not values:
+        raise ValueError(f"{name} must not be empty")
+    return values
+
+
+def _check_model(model) -> MLP:
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be a relu_book.nn.MLP, got {type(model).__name__}")
+    return model
+
+
+# ===================================================================== born dead
+
+
+def born_dead_probability_exact(depth, width) -> float:
+    r"""Probability that a zero-bias ReLU network is born dead on the positive inputs.
+
+    For a network with one input, ``depth`` hidden layers of ``width`` ReLU
+    units, zero biases and independent weights from continuous distributions
+    symmetric about 0, the output is constant (identically 0) on
+    :math:`x > 0` with probability
+
+    .. math::
+
+        P_\text{dead}(L, N) = 1 - \bigl(1 - 2^{-N}\bigr)^{L},
+        \qquad L = \texttt{depth},\ N = \texttt{width}.
+
+    On :math:`x > 0` every hidden layer computes :math:`h_\ell = x\,a_\ell`
+    with :math:`a_\ell = \relu(a_{\ell-1} W_\ell) \ge 0` independent of
+    :math:`x`; given :math:`a_{\ell-1} \neq 0`, the :math:`N` entries of
+    :math:`a_{\ell-1} W_\ell` are independent, symmetric and continuous, so
+    all are :math:`\le 0` with probability :math:`2^{-N}`, and a zero layer
+    stays zero. ``depth`` counts hidden layers (the linear output layer is not
+    counted).
+
+    Parameters
+    ----------
+    depth : int
+        Number of hidden layers :math:`L \ge 1`.
+    width : int
+        Units per hidden layer :math:`N \ge 1`.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> born_dead_probability_exact(1, 1)  # one unit, dead iff its weight is negative
+    0.5
+    >>> round(born_dead_probability_exact(10, 2), 4)
+    0.9437
+    """
+    depth = _int(depth, "depth")
+    width = _int(width, "width")
+    # 1 - (1 - q)^L computed as -expm1(L log1p(-q)): accurate when q is tiny
+    return float(-np.expm1(depth * np.log1p(-(2.0 ** -width))))
+
+
+def binomial_standard_error(p, trials) -> float:
+    r"""Standard error of a Monte Carlo estimate of a probability.
+
+    .. math::
+
+        \operatorname{se}(\hat p) = \sqrt{\frac{p (1 - p)}{n}}
+
+    Parameters
+    ----------
+    p : float
+        The probability (or its estimate), in :math:`[0, 1]`.
+    trials : int
+        Number :math:`n \ge 1` of independent trials.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> binomial_standard_error(0.5, 10_000)
+    0.005
+    """
+    p = real_scalar(p, "p", low=0.0, high=1.0)
+    trials = _int(trials, "trials")
+    return float(np.sqrt(p * (1.0 - p) / trials))
+
+
+def full_line_bounds(depth, width) -> tuple[float, float]:
+    r"""Bounds on the probability of being born dead on the whole line :math:`x \in \R`.
+
+    Same setting as :func:`born_dead_probability_exact`. Constant on
+    :math:`\R` implies constant on :math:`x > 0`, which gives the upper bound.
+    A hidden layer :math:`\ell \ge 2` whose :math:`N \times N` weights are all
+    :math:`\le 0` kills every input (its inputs are :math:`\ge 0`), which gives
+    the lower bound:
+
+    .. math::
+
+        1 - \bigl(1 - 2^{-N^2}\bigr)^{L - 1}
+        \;\le\; P(\text{dead on } \R) \;\le\;
+        1 - \bigl(1 - 2^{-N}\bigr)^{L}.
+
+    Parameters
+    ----------
+    depth, width : int
+        :math:`L` hidden layers of :math:`N` units.
+
+    Returns
+    -------
+    (lower, upper) : tuple of float
+
+    Examples
+    --------
+    >>> lower, upper = full_line_bounds(1, 3)
+    >>> lower, round(upper, 3)
+    (0.0, 0.125)
+    """
+    depth = _int(depth, "depth")
+    width = _int(width, "width")
+    lower = float(-np.expm1((depth - 1) * np.log1p(-(2.0 ** -(width * width)))))
+    return lower, born_dead_probability_exact(depth, width)
+
+
+def _rai_layer(rng, trials: int, n_in: int, n_out: int):
+    """Weights and biases of one layer under our randomised asymmetric initialisation."""
+    W = rng.standard_normal((trials, n_in, n_out)) * np.sqrt(2.0 / n_in)
+    b = np.zeros((trials, n_out))
+    params = np.concatenate([W, b[:, None, :]], axis=1)  # (trials, n_in + 1, n_out)
+    chosen = rng.integers(0, n_in + 1, size=(trials, n_out))
+    positive = rng.beta(2.0, 1.0, size=(trials, n_out))
+    np.put_along_axis(params, chosen[:, None, :], positive[:, None, :], axis=1)
+    return params[:, :n_in, :], params[:, n_in, :]
+
+
+def born_dead_fraction(depth, width, trials=10_000, seed=0, inputs=(1.0,), init="symmetric") -> float:
+    r"""Monte Carlo fraction of random networks whose output is constant on given inputs.
+
+    Draws ``trials`` networks with one input, ``depth`` hidden ReLU layers of
+    ``width`` units and a linear output, all at once (arrays of shape
+    ``(trials, inputs, width)``; the only loop is over layers). A network
+    counts as dead when at every input some hidden layer has all its
+    pre-activations :math:`\le 0`; then the derivative of the output with
+    respect to the input is 0 at every input (with :math:`\relu'(0) = 0`),
+    and for a continuous piecewise-linear network on an interval this is
+    the event that the output is constant there (up to pieces that fall
+    between the grid points).
+
+    Initialisations:
+
+    * ``"symmetric"``: weights :math:`\mathcal N(0, 2/n_\text{in})` (He), biases 0.
+    * ``"rai"``: as ``"symmetric"``, but for every unit one of its
+      :math:`n_\text{in} + 1` parameters (its weights and its bias), chosen
+      uniformly at random, is replaced by a draw from
+      :math:`\operatorname{Beta}(2, 1)` (positive, mean 2/3). This is our
+      simplified version of the randomised asymmetric initialisation of
+      Lu et al. (2020); it does not reproduce their variance correction.
+
+    With ``init="symmetric"`` the network is positively homogeneous, so any
+    single positive input gives the exact event of
+    :func:`born_dead_probability_exact`.
+
+    Parameters
+    ----------
+    depth, width : int
+        Hidden layers and units per hidden layer (both >= 1).
+    trials : int, default 10_000
+        Number of independent networks.
+    seed : int, default 0
+        Seed of the generator.
+    inputs : array_like, default (1.0,)
+        The one-dimensional inputs (a non-empty 1-D array of finite numbers).
+    init : {"symmetric", "rai"}, default "symmetric"
+
+    Returns
+    -------
+    float
+        The fraction of dead networks.
+
+    Examples
+    --------
+    >>> born_dead_fraction(1, 1, trials=1000, seed=0, inputs=[-1.0, 1.0])  # one unit is never dead on both sides
+    0.0
+    """
+    depth = _int(depth, "depth")
+    width = _int(width, "width")
+    trials = _int(trials, "trials")
+    seed = _int(seed, "seed", low=0)
+    x = as_float_array(inputs, "inputs").astype(np.float64)
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"inputs must be a non-empty 1-D array, got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("inputs must be finite")
+    if init not in ("symmetric", "rai"):
+        raise ValueError(f'init must be "symmetric" or "rai", got {init!r}')
+    rng = np.random.default_rng(seed)
+    H = np.broadcast_to(x[None, :, None], (trials, x.size, 1))
+    killed = np.zeros((trials, x.size), dtype=bool)
+    n_in = 1
+    for _ in range(depth):
+        if init == "symmetric":
+            W = rng.standard_normal((trials, n_in, width)) * np.sqrt(2.0 / n_in)
+            b = np.zeros((trials, width))
+        else:
+            W, b = _rai_layer(rng, trials, n_in, width)
+        Z = H @ W + b[:, None, :]
+        killed |= np.all(Z <= 0, axis=2)
+        H = np.maximum(Z, 0)
+        n_in = width
+    return float(np.mean(np.all(killed, axis=1)))
+
+
+def born_dead_probability(depth, width, trials=10_000, seed=0) -> float:
+    r"""Monte Carlo estimate of :func:`born_dead_probability_exact`, in the same setting.
+
+    ``trials`` zero-bias networks with symmetric (He-scaled normal) weights,
+    one input, evaluated at :math:`x = 1` (by positive homogeneity, the same
+    event as "constant on :math:`x > 0`"). Vectorised over trials. Its
+    standard error is :func:`binomial_standard_error` of the exact value.
+
+    Parameters
+    ----------
+    depth, width : int
+        Hidden layers and units per hidden layer (both >= 1).
+    trials : int, default 10_000
+    seed : int, default 0
+
+    Returns
+    -------
+    float
+        Fraction of the ``trials`` networks that are born dead.
+
+    Examples
+    --------
+    >>> p = born_dead_probability(3, 2, trials=4000, seed=1)
+    >>> exact = born_dead_probability_exact(3, 2)
+    >>> abs(p - exact) < 4 * binomial_standard_error(exact, 4000)
+    True
+    """
+    return born_dead_fraction(depth, width, trials=trials, seed=seed, inputs=(1.0,), init="symmetric")
+
+
+# ================================================================= measurement
+
+
+def dead_units(model, X) -> list[np.ndarray]:
+    r"""Which hidden units of ``model`` are dead on the data set ``X``.
+
+    Unit :math:`j` of hidden layer :math:`\ell` is dead on
+    :math:`\{x_1, \dots, x_n\}` when
+
+    .. math::
+
+        z_{\ell j}(x_i) \le 0 \quad \text{for every } i = 1, \dots, n,
+
+    where :math:`z_{\ell j}` is its pre-activation. For ReLU (with
+    :math:`\relu'(0) = 0`, as PyTorch's autograd) such a unit outputs 0 and
+    passes no gradient on any example of ``X``. For leaky ReLU, PReLU or ELU
+    the same test finds *inactive* units, which still receive gradient.
+
+    Parameters
+    ----------
+    model : relu_book.nn.MLP
+        The network. Its parameters are not changed; its record of the last
+        forward pass (:attr:`~relu_book.nn.MLP.activations`) is.
+    X : array_like, shape (n, layer_sizes[0])
+        The data set.
+
+    Returns
+    -------
+    list of numpy.ndarray of bool
+        One array per hidden layer, True for a dead unit.
+
+    Examples
+    --------
+    >>> model = MLP([1, 2, 1])
+    >>> model.weights[0] = np.array([[1.0, -1.0]])
+    >>> dead_units(model, [[0.5], [2.0]])  # positive inputs: the second unit never fires
+    [array([False,  True])]
+    """
+    model = _check_model(model)
+    model.forward(X)
+    return [np.all(rec.pre_activation <= 0, axis=0) for rec in model.activations[:-1]]
+
+
+def dead_unit_fraction(model, X) -> list[float]:
+    r"""Fraction of dead units in each hidden layer of ``model`` on the data set ``X``.
+
+    .. math::
+
+        d_\ell = \frac{1}{N_\ell}\,\#\{j : z_{\ell j}(x_i) \le 0 \text{ for all } i\}
+
+    (see :func:`dead_units` for the definition and the convention at 0).
+
+    Parameters
+    ----------
+    model : relu_book.nn.MLP
+    X : array_like, shape (n, layer_sizes[0])
+
+    Returns
+    -------
+    list of float
+        :math:`d_\ell` for every hidden layer, first hidden layer first.
+
+    Examples
+    --------
+    >>> model = MLP([1, 2, 2, 1])
+    >>> model.weights[0] = np.array([[1.0, -1.0]])
+    >>> dead_unit_fraction(model, [[0.5], [2.0]])[0]
+    0.5
+    """
+    return [float(np.mean(mask)) for mask in dead_units(model, X)]
+
+
+class DeadUnitTracker:
+    r"""A callback for :func:`relu_book.nn.train` that records dead-unit fractions.
+
+    After every ``every``-th epoch it appends :func:`dead_unit_fraction` of
+    the model on ``X``; it never stops training.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, n_inputs)
+        The data set on which units are tested (usually the training set).
+    every : int, default 1
+        Record after every ``every``-th epoch.
+
+    Attributes
+    ----------
+    epochs : list of int
+        The epochs at which a record was taken.
+    fractions : numpy.ndarray, shape (records, hidden layers)
+        The recorded fractions.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(-1, 1, (32, 2))
+    >>> tracker = DeadUnitTracker(X, every=5)
+    >>> history = train(MLP([2, 8, 8, 1]), X, X[:, :1] ** 2, lr=0.1, epochs=10, batch_size=8, callback=tracker)
+    >>> tracker.epochs, tracker.fractions.shape
+    ([5, 10], (2, 2))
+    """
+
+    def __init__(self, X, every=1):
+        self.X = as_float_array(X, "X")
+        if self.X.ndim != 2:
+            raise ValueError(f"X must be a 2-D array (examples, inputs), got shape {self.X.shape}")
+        self.every = _int(every, "every")
+        self.epochs: list[int] = []
+        self._rows: list[list[float]] = []
+
+    def __call__(self, epoch, model) -> bool:
+        if epoch % self.every == 0:
+            self.epochs.append(int(epoch))
+            self._rows.append(dead_unit_fraction(model, self.X))
+        return False
+
+    @property
+    def fractions(self) -> np.ndarray:
+        return np.array(self._rows, dtype=np.float64)
+
+
+# ================================================================= experiments
+
+
+def make_regression(n=128, seed=0):
+    r"""A small two-dimensional regression problem.
+
+    Inputs uniform on :math:`[-1, 1]^2` and target
+
+    .. math::
+
+        y = \sin(\pi x_1) \cos(\pi x_2).
+
+    Parameters
+    ----------
+    n : int, default 128
+        Number of examples.
+    seed : int, default 0
+
+    Returns
+    -------
+    X : numpy.ndarray, shape (n, 2)
+    Y : numpy.ndarray, shape (n, 1)
+
+    Examples
+    --------
+    >>> X, Y = make_regression(n=5)
+    >>> X.shape, Y.shape
+    ((5, 2), (5, 1))
+    """
+    n = _int(n, "n")
+    rng = np.random.default_rng(_int(seed, "seed", low=0))
+    X = rng.uniform(-1.0, 1.0, (n, 2))
+    Y = np.sin(np.pi * X[:, :1]) * np.cos(np.pi * X[:, 1:])
+    return X, Y
+
+
+class _PReLU(Activation):
+    """A PReLU layer with one learnable slope per unit (initial value 0.25, as He et al. 2015)."""
+
+    def __init__(self, n_units: int, dtype, init_slope: float = 0.25):
+        super().__init__("leaky_relu", n_units, dtype, negative_slope=init_slope)
+        self.name = "prelu"
+        self.params = {"weight": np.full(n_units, init_slope, dtype=dtype)}
+
+    def _slope(self):
+        # a diverged run may push the slopes to inf/NaN; let them propagate
+        # (training is then stopped and reported as diverged) instead of raising
+        w = self.params["weight"]
+        return w if np.all(np.isfinite(w)) else np.zeros_like(w)
+
+    def forward(self, z):
+        return prelu(z, self._slope())
+
+    def derivative(self, z):
+        return prelu_grad(z, self._slope())[0]
+
+    def backward(self, z, grad_h):
+        gx, gw = prelu_grad(z, self._slope())
+        return grad_h * gx, {"weight": np.sum(grad_h * gw, axis=0)}
+
+    def __repr__(self) -> str:
+        return "PReLU()"
+
+
+def _build(layer_sizes, activation, init, seed, init_std, bias, activation_kwargs) -> MLP:
+    if activation == "prelu":
+        model = MLP(layer_sizes, activation="leaky_relu", init=init, seed=seed, init_std=init_std)
+        model.activation_layers = [_PReLU(n, model.dtype) for n in model.layer_sizes[1:-1]]
+        model.activation = "prelu"
+    else:
+        model = MLP(layer_sizes, activation=activation, init=init, seed=seed, init_std=init_std, **activation_kwargs)
+    for b in model.biases[:-1]:
+        b += bias
+    return model
+
+
+#: A final loss above this counts as diverged (the targets of
+#: :func:`make_regression` lie in [-1, 1], so a constant 0 has loss <= 0.5).
+DIVERGED_LOSS = 1e3
+
+
+class DeadRun(NamedTuple):
+    """What :func:`train_and_measure` returns for one training run."""
+
+    #: Fraction of dead (or, for non-ReLU activations, inactive) hidden units before training.
+    dead_at_init: float
+    #: The same after training (NaN if training diverged).
+    dead: float
+    #: Mean mini-batch loss of the last epoch (NaN if training diverged).
+    loss: float
+    #: Whether the parameters overflowed to inf or NaN.
+    diverged: bool
+
+
+def _overall(model, X) -> float:
+    masks = dead_units(model, X)
+    return float(np.mean(np.concatenate(masks))) if masks else 0.0
+
+
+def train_and_measure(layer_sizes=(2, 32, 32, 1), *, lr, seed=0, bias=0.0, activation="relu", init="he",
+                      init_std=None, epochs=40, batch_size=32, data=None, **activation_kwargs) -> DeadRun:
+    r"""Train one network by plain SGD and measure its dead units before and after.
+
+    The network (:class:`relu_book.nn.MLP`, seeded by ``seed``) has every
+    hidden bias set to ``bias`` (a shift of the usual 0); it is trained with
+    the mean squared error on ``data`` (default :func:`make_regression`) by
+    :func:`relu_book.nn.train`, shuffled with ``seed``. The dead fraction is
+    over all hidden units together:
+
+    .. math::
+
+        d = \frac{\#\{\text{dead hidden units}\}}{\#\{\text{hidden units}\}}.
+
+    If the parameters overflow, training stops; a run that overflowed or
+    ends with a loss above :data:`DIVERGED_LOSS` is reported as diverged,
+    with NaN dead fraction and loss.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int, default (2, 32, 32, 1)
+    lr : float
+        Learning rate.
+    seed : int, default 0
+    bias : float, default 0.0
+        Initial value of every hidden bias.
+    activation : str, default "relu"
+        Any activation of :class:`relu_book.nn.MLP`, or ``"prelu"`` (one
+        learnable slope per unit, initially 0.25).
+    init : {"he", "xavier", "normal"}, default "he"
+    init_std : float, optional
+        Standard deviation for ``init="normal"``.
+    epochs, batch_size : int, default 40, 32
+    data : tuple (X, Y), optional
+        Training data; default ``make_regression()``.
+    **activation_kwargs
+        E.g. ``negative_slope=0.01``.
+
+    Returns
+    -------
+    DeadRun
+
+    Examples
+    --------
+    >>> run = train_and_measure(lr=0.05, seed=0, epochs=5)
+    >>> run.diverged, 0.0 <= run.dead <= 1.0
+    (False, True)
+    """
+    X, Y = make_regression() if data is None else data
+    bias = real_scalar(bias, "bias")
+    model = _build(layer_sizes, activation, init, seed, init_std, bias, activation_kwargs)
+    dead_at_init = _overall(model, X)
+
+    def blown_up(epoch, m):
+        params = [*m.weights, *m.biases, *(p for layer in m.activation_layers for p in layer.params.values())]
+        return not all(np.isfinite(p).all() for p in params)
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        history = train(model, X, Y, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, callback=blown_up)
+    final = history.loss[-1]
+    diverged = bool(history.stopped_early or not np.isfinite(final) or final > DIVERGED_LOSS)
+    if diverged:
+        return DeadRun(dead_at_init, float("nan"), float("nan"), True)
+    return DeadRun(dead_at_init, _overall(model, X), float(history.loss[-1]), False)
+
+
+def _sweep(name, values, seeds, make_kwargs) -> dict:
+    values = _values(values, name)
+    seeds = _seeds(seeds)
+    shape = (len(values), len(seeds))
+    out = {name: np.array(values), "seeds": np.array(seeds)}
+    fields = {k: np.empty(shape) for k in ("dead_at_init", "dead", "loss")}
+    diverged = np.zeros(shape, dtype=bool)
+    for i, v in enumerate(values):
+        for j, s in enumerate(seeds):
+            run = train_and_measure(seed=s, **make_kwargs(v))
+            fields["dead_at_init"][i, j], fields["dead"][i, j], fields["loss"][i, j] = run[:3]
+            diverged[i, j] = run.diverged
+    out.update(fields)
+    out["diverged"] = diverged
+    return out
+
+
+_SWEEP_DOC = """
+    Returns
+    -------
+    dict
+        ``{name}`` (the values), ``seeds``, and arrays of shape
+        ``(len({name}), len(seeds))``: ``dead_at_init``, ``dead``, ``loss``
+        (see :class:`DeadRun`; NaN where a run diverged) and ``diverged``.
+"""
+
+
+def learning_rate_sweep(lrs, seeds=range(5), **kwargs) -> dict:
+    r"""Dead-unit fraction after training against the learning rate.
+
+    One :func:`train_and_measure` run per learning rate and seed, everything
+    else fixed (``kwargs`` are passed on).
+
+    Parameters
+    ----------
+    lrs : sequence of float
+    seeds : sequence of int, default range(5)
+
+    Returns
+    -------
+    dict
+        ``lr``, ``seeds``, and arrays of shape ``(len(lrs), len(seeds))``:
+        ``dead_at_init``, ``dead``, ``loss`` (NaN where a run diverged) and
+        ``diverged``.
+
+    Examples
+    --------
+    >>> out = learning_rate_sweep([0.01], seeds=[0], epochs=2)
+    >>> out["dead"].shape
+    (1, 1)
+    """
+    return {("lr" if k == "lrs" else k): v for k, v in
+            _sweep("lrs", lrs, seeds, lambda v: {"lr": v, **kwargs}).items()}
+
+
+def bias_shift_sweep(biases, seeds=range(5), lr=0.1, **kwargs) -> dict:
+    r"""Dead-unit fraction before and after training against a shift of the initial biases.
+
+    Every hidden bias starts at the given value instead of 0.
+
+    Parameters
+    ----------
+    biases : sequence of float
+    seeds : sequence of int, default range(5)
+    lr : float, default 0.1
+
+    Returns
+    -------
+    dict
+        ``bias``, ``seeds``, and arrays of shape ``(len(biases), len(seeds))``:
+        ``dead_at_init``, ``dead``, ``loss`` and ``diverged``.
+
+    Examples
+    --------
+    >>> out = bias_shift_sweep([-5.0], seeds=[0], epochs=1)
+    >>> float(out["dead_at_init"][0, 0])  # every unit starts dead
+    1.0
+    """
+    return {("bias" if k == "biases" else k): v for k, v in
+            _sweep("biases", biases, seeds, lambda v: {"lr": lr, "bias": v, **kwargs}).items()}
+
+
+def depth_sweep(depths, seeds=range(5), width=16, lr=0.1, **kwargs) -> dict:
+    r"""Dead-unit fraction before and after training against the number of hidden layers.
+
+    Networks ``[2, width, ..., width, 1]`` with ``depth`` hidden layers.
+
+    Parameters
+    ----------
+    depths : sequence of int
+    seeds : sequence of int, default range(5)
+    width : int, default 16
+    lr : float, default 0.1
+
+    Returns
+    -------
+    dict
+        ``depth``, ``seeds``, and arrays of shape ``(len(depths), len(seeds))``:
+        ``dead_at_init``, ``dead``, ``loss`` and ``diverged``.
+
+    Examples
+    --------
+    >>> out = depth_sweep([1, 2], seeds=[0], epochs=1)
+    >>> out["depth"].tolist()
+    [1, 2]
+    """
+    depths = [_int(d, "each entry of depths") for d in _values(depths, "depths")]
+    width = _int(width, "width")
+    return {("depth" if k == "depths" else k): v for k, v in
+            _sweep("depths", depths, seeds,
+                   lambda d: {"layer_sizes": [2] + [width] * d + [1], "lr": lr, **kwargs}).items()}
+
+
+#: The remedy comparison of chapter 5: name -> keyword arguments of
+#: :func:`train_and_measure`. The baseline is the ReLU network
+#: ``[2, 32, 32, 1]`` with every weight drawn from :math:`\mathcal N(0, 0.5^2)`
+#: (twice the He scale in the second layer), trained with learning rate 0.3;
+#: every other row changes one thing.
+REMEDIES = {
+    "baseline (ReLU)": {},
+    "smaller learning rate": {"lr": 0.1},
+    "He initialisation": {"init": "he", "init_std": None},
+    "positive bias 0.1": {"bias": 0.1},
+    "leaky ReLU (0.01)": {"activation": "leaky_relu", "negative_slope": 0.01},
+    "PReLU": {"activation": "prelu"},
+    "ELU": {"activation": "elu"},
+}
+
+_BASELINE = {"lr": 0.3, "init": "normal", "init_std": 0.5}
+
+
+def remedy_comparison(seeds=range(5), remedies=None, baseline=None) -> dict:
+    r"""Dead (inactive) fraction and final loss for each remedy in :data:`REMEDIES`.
+
+    Each entry overrides the baseline keyword arguments of
+    :func:`train_and_measure` and is run once per seed.
+
+    Parameters
+    ----------
+    seeds : sequence of int, default range(5)
+    remedies : dict, optional
+        Name -> keyword overrides; default :data:`REMEDIES`.
+    baseline : dict, optional
+        The keyword arguments every row starts from.
+
+    Returns
+    -------
+    dict
+        Name -> dict with arrays of shape ``(len(seeds),)``: ``dead``,
+        ``loss`` (NaN where a run diverged) and ``diverged``.
+
+    Examples
+    --------
+    >>> out = remedy_comparison(seeds=[0], remedies={"small": {"lr": 0.01, "epochs": 1}})
+    >>> sorted(out["small"])
+    ['dead', 'diverged', 'loss']
+    """
+    seeds = _seeds(seeds)
+    remedies = REMEDIES if remedies is None else remedies
+    base = dict(_BASELINE if baseline is None else baseline)
+    out = {}
+    for name, override in remedies.items():
+        runs = [train_and_measure(seed=s, **{**base, **override}) for s in seeds]
+        out[name] = {
+            "dead": np.array([r.dead for r in runs]),
+            "loss": np.array([r.loss for r in runs]),
+            "diverged": np.array([r.diverged for r in runs]),
+        }
+    return out
+
+
+def revival_demo(steps=150, lr=0.002):
+    r"""Two dead units in one network: one stays dead, one comes back.
+
+    A network ``[1, 2, 2, 1]`` is built by hand and trained by full-batch
+    gradient descent on :math:`y = 3x`, :math:`x \in [0.5, 1.5]`:
+
+    * hidden layer 1: unit A :math:`= \relu(0.2 x)` (alive) and unit B
+      :math:`= \relu(-x - 0.1)`, dead on every positive input;
+    * hidden layer 2: unit C :math:`= \relu(A)` (alive) and unit D
+      :math:`= \relu(A - 0.5)`, dead while :math:`0.2 x \le 0.5`;
+    * output :math:`C + D`.
+
+    B's inputs are the data, which never change, so B stays dead forever.
+    D's input A changes, because the gradient reaches A's weight through
+    C, so D's pre-activation rises until D comes back.
+
+    Parameters
+    ----------
+    steps : int, default 150
+        Gradient steps.
+    lr : float, default 0.002
+
+    Returns
+    -------
+    dict of numpy.ndarray, each of shape (steps + 1,)
+        ``max_pre_B`` and ``max_pre_D`` (largest pre-activation over the data,
+        before each step and after the last), ``weight_B`` and ``weight_D``
+        (their incoming weight from x and from A), and ``loss``.
+
+    Examples
+    --------
+    >>> demo = revival_demo(steps=150)
+    >>> bool(demo["max_pre_B"].max() < 0), bool(demo["max_pre_D"][0] < 0 < demo["max_pre_D"][-1])
+    (True, True)
+    """
+    steps = _int(steps, "steps")
+    lr = real_scalar(lr, "lr", low=0.0, low_inclusive=False)
+    X = np.linspace(0.5, 1.5, 11)[:, None]
+    Y = 3.0 * X
+    model = MLP([1, 2, 2, 1], seed=0)
+    model.weights = [np.array([[0.2, -1.0]]), np.array([[1.0, 1.0], [0.0, 0.0]]), np.array([[1.0], [1.0]])]
+    model.biases = [np.array([0.0, -0.1]), np.array([0.0, -0.5]), np.array([0.0])]
+    rows = []
+
+    def record(loss):
+        model.forward(X)
+        rows.append((model.activations[0].pre_activation[:, 1].max(), model.activations[1].pre_activation[:, 1].max(),
+                     model.weights[0][0, 1], model.weights[1][0, 1], loss))
+
+    for _ in range(steps):
+        loss, gW, gb = model.loss_and_grads(X, Y)
+        record(loss)
+        for W, b, g, h in zip(model.weights, model.biases, gW, gb):
+            W -= lr * g
+            b -= lr * h
+    record(model.loss_and_grads(X, Y)[0])
+    cols = np.array(rows, dtype=np.float64).T
+    return dict(zip(("max_pre_B", "max_pre_D", "weight_B", "weight_D", "loss"), cols))

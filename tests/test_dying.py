@@ -1,0 +1,258 @@
+"""Tests of relu_book.dying: born-dead probabilities, dead-unit measurement, experiments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from relu_book.dying import (
+    REMEDIES,
+    DeadUnitTracker,
+    bias_shift_sweep,
+    binomial_standard_error,
+    born_dead_fraction,
+    born_dead_probability,
+    born_dead_probability_exact,
+    dead_unit_fraction,
+    dead_units,
+    depth_sweep,
+    full_line_bounds,
+    learning_rate_sweep,
+    make_regression,
+    remedy_comparison,
+    revival_demo,
+    train_and_measure,
+)
+from relu_book.nn import MLP, train
+
+# ------------------------------------------------------------- born dead: exact
+
+
+def test_exact_probability_of_one_unit_is_one_half():
+    assert born_dead_probability_exact(1, 1) == 0.5
+
+
+@pytest.mark.parametrize(("depth", "width"), [(1, 3), (4, 2), (10, 5), (50, 10)])
+def test_exact_probability_matches_the_closed_form(depth, width):
+    assert born_dead_probability_exact(depth, width) == pytest.approx(1 - (1 - 2.0**-width) ** depth, rel=1e-12)
+
+
+def test_exact_probability_is_accurate_for_tiny_values():
+    assert born_dead_probability_exact(1, 60) == pytest.approx(2.0**-60, rel=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 12))
+def test_exact_probability_grows_with_depth_and_shrinks_with_width(depth, width):
+    p = born_dead_probability_exact(depth, width)
+    assert 0 < p < 1
+    assert born_dead_probability_exact(depth + 1, width) > p
+    assert born_dead_probability_exact(depth, width + 1) < p
+
+
+def test_exact_probability_tends_to_one_with_depth():
+    assert born_dead_probability_exact(10_000, 4) > 1 - 1e-12
+
+
+# ------------------------------------------------------------ born dead: Monte Carlo
+
+
+@pytest.mark.parametrize(("depth", "width"), [(1, 1), (3, 2), (10, 2), (5, 3), (20, 4), (30, 6)])
+def test_monte_carlo_agrees_with_exact_within_four_standard_errors(depth, width):
+    trials = 20_000
+    exact = born_dead_probability_exact(depth, width)
+    estimate = born_dead_probability(depth, width, trials=trials, seed=7)
+    assert abs(estimate - exact) <= 4 * binomial_standard_error(exact, trials)
+
+
+def test_monte_carlo_is_reproducible_and_seed_dependent():
+    assert born_dead_probability(6, 2, trials=2000, seed=3) == born_dead_probability(6, 2, trials=2000, seed=3)
+    assert born_dead_probability(6, 2, trials=2000, seed=3) != born_dead_probability(6, 2, trials=2000, seed=4)
+
+
+def test_zero_bias_network_dead_at_one_positive_input_is_dead_on_a_positive_grid():
+    # positive homogeneity: x = 1 decides for every x > 0
+    grid = np.linspace(0.1, 5.0, 17)
+    assert born_dead_fraction(8, 2, trials=3000, seed=5, inputs=grid) == born_dead_probability(8, 2, trials=3000, seed=5)
+
+
+def test_whole_line_estimate_lies_within_its_bounds():
+    trials = 20_000
+    lower, upper = full_line_bounds(10, 2)
+    p = born_dead_fraction(10, 2, trials=trials, seed=1, inputs=[-1.0, 1.0])
+    se = binomial_standard_error(0.5, trials)
+    assert lower - 4 * se <= p <= upper + 4 * se
+    assert p < upper - 4 * se  # strictly rarer than on the half-line
+
+
+def test_randomised_asymmetric_initialisation_makes_born_dead_networks_rarer():
+    grid = np.linspace(0.0, 1.0, 9)
+    symmetric = born_dead_fraction(10, 2, trials=5000, seed=0, inputs=grid)
+    rai = born_dead_fraction(10, 2, trials=5000, seed=0, inputs=grid, init="rai")
+    assert rai < symmetric - 0.2
+
+
+def test_standard_error_formula():
+    assert binomial_standard_error(0.5, 100) == pytest.approx(0.05)
+    assert binomial_standard_error(0.0, 10) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: born_dead_probability_exact(0, 2), ValueError, "depth must be >= 1, got 0"),
+        (lambda: born_dead_probability_exact(2, 1.5), TypeError, "width must be an integer, got float"),
+        (lambda: born_dead_probability(2, 2, trials=0), ValueError, "trials must be >= 1, got 0"),
+        (lambda: born_dead_probability(2, 2, seed=-1), ValueError, "seed must be >= 0, got -1"),
+        (lambda: born_dead_fraction(2, 2, init="he"), ValueError, "init must be"),
+        (lambda: born_dead_fraction(2, 2, inputs=[[1.0]]), ValueError, "inputs must be a non-empty 1-D array"),
+        (lambda: born_dead_fraction(2, 2, inputs=[np.nan]), ValueError, "inputs must be finite"),
+        (lambda: born_dead_fraction(2, 2, inputs="x"), TypeError, "inputs must be a real number"),
+        (lambda: binomial_standard_error(1.5, 10), ValueError, "p must be <= 1.0, got 1.5"),
+        (lambda: full_line_bounds(True, 2), TypeError, "depth must be an integer, got bool"),
+    ],
+)
+def test_bad_arguments_are_rejected_with_clear_messages(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+# ----------------------------------------------------------------- measurement
+
+
+def _hand_built_model():
+    model = MLP([2, 3, 2, 1], seed=0)
+    model.weights[0] = np.array([[1.0, -1.0, 0.5], [0.0, 0.0, 0.5]])
+    model.biases[0] = np.array([0.0, -0.1, 0.0])
+    model.weights[1] = np.array([[1.0, -1.0], [1.0, -1.0], [1.0, -1.0]])
+    return model
+
+
+def test_hand_built_dead_units_are_detected():
+    X = np.array([[0.5, 1.0], [1.0, -0.2], [2.0, 0.3]])  # x1 > 0: unit 2 of layer 1 never fires
+    masks = dead_units(_hand_built_model(), X)
+    assert [m.tolist() for m in masks] == [[False, True, False], [False, True]]
+    assert dead_unit_fraction(_hand_built_model(), X) == pytest.approx([1 / 3, 1 / 2])
+
+
+def test_unit_with_zero_preactivation_counts_as_dead():
+    model = MLP([1, 1, 1], seed=0)
+    model.weights[0] = np.array([[0.0]])
+    assert dead_unit_fraction(model, [[1.0], [2.0]]) == [1.0]
+
+
+def test_dead_unit_gets_zero_gradient_and_plain_gradient_descent_keeps_it_dead():
+    model = _hand_built_model()
+    X = np.array([[0.5, 1.0], [1.0, -0.2], [2.0, 0.3]])
+    Y = np.array([[1.0], [0.0], [2.0]])
+    _, gW, gb = model.loss_and_grads(X, Y)
+    assert np.all(gW[0][:, 1] == 0) and gb[0][1] == 0  # incoming weights and bias of the dead unit
+    assert np.all(gW[1][1, :] == 0)  # its outgoing weights: it outputs 0
+    before = model.weights[0][:, 1].copy()
+    train(model, X, Y, lr=0.1, epochs=20, batch_size=3)
+    assert np.array_equal(model.weights[0][:, 1], before)
+    assert dead_units(model, X)[0][1]
+
+
+def test_measurement_does_not_change_parameters():
+    model = MLP([2, 4, 1], seed=1)
+    weights = [w.copy() for w in model.weights]
+    X = np.random.default_rng(0).standard_normal((5, 2))
+    X_copy = X.copy()
+    dead_unit_fraction(model, X)
+    assert all(np.array_equal(a, b) for a, b in zip(weights, model.weights))
+    assert np.array_equal(X, X_copy)
+
+
+def test_network_without_hidden_layers_has_no_fractions():
+    assert dead_unit_fraction(MLP([2, 1]), np.zeros((3, 2))) == []
+
+
+def test_dead_unit_fraction_rejects_a_non_model():
+    with pytest.raises(TypeError, match="model must be a relu_book.nn.MLP, got dict"):
+        dead_unit_fraction({}, np.zeros((2, 2)))
+
+
+def test_dead_unit_fraction_rejects_inputs_of_the_wrong_width():
+    with pytest.raises(ValueError, match=r"X must have shape \(batch, 2\)"):
+        dead_unit_fraction(MLP([2, 3, 1]), np.zeros((4, 3)))
+
+
+def test_tracker_records_one_row_per_epoch_and_never_stops_training():
+    X, Y = make_regression(n=32)
+    tracker = DeadUnitTracker(X)
+    history = train(MLP([2, 8, 8, 1]), X, Y, lr=0.05, epochs=4, batch_size=8, callback=tracker)
+    assert history.epochs == 4 and not history.stopped_early
+    assert tracker.epochs == [1, 2, 3, 4] and tracker.fractions.shape == (4, 2)
+    assert np.all((tracker.fractions >= 0) & (tracker.fractions <= 1))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [({"X": np.zeros(3)}, ValueError, "X must be a 2-D array"), ({"X": np.zeros((2, 2)), "every": 0}, ValueError, "every must be >= 1")],
+)
+def test_tracker_validates_its_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        DeadUnitTracker(**kwargs)
+
+
+# ----------------------------------------------------------------- experiments
+
+
+def test_revival_demo_first_layer_unit_stays_dead_second_layer_unit_revives():
+    demo = revival_demo()
+    assert np.all(demo["max_pre_B"] < 0) and np.all(demo["weight_B"] == demo["weight_B"][0])
+    assert demo["max_pre_D"][0] < 0 < demo["max_pre_D"][-1]
+    assert demo["weight_D"][-1] != demo["weight_D"][0]  # it learns once it is back
+    assert demo["loss"][-1] < demo["loss"][0]
+
+
+def test_train_and_measure_is_reproducible():
+    assert train_and_measure(lr=0.1, seed=2, epochs=3) == train_and_measure(lr=0.1, seed=2, epochs=3)
+
+
+def test_train_and_measure_reports_divergence_without_warnings():
+    run = train_and_measure(lr=50.0, seed=0, epochs=5, init="normal", init_std=3.0)
+    assert run.diverged and np.isnan(run.dead) and np.isnan(run.loss)
+
+
+def test_a_very_negative_bias_kills_every_unit_forever():
+    out = bias_shift_sweep([-5.0], seeds=[0, 1], epochs=3)
+    assert np.all(out["dead_at_init"] == 1.0) and np.all(out["dead"] == 1.0)
+
+
+def test_sweeps_return_arrays_of_values_by_seeds():
+    lr = learning_rate_sweep([0.01, 0.1], seeds=[0, 1, 2], epochs=2)
+    assert lr["lr"].tolist() == [0.01, 0.1] and lr["dead"].shape == (2, 3) and lr["diverged"].dtype == bool
+    depth = depth_sweep([1, 3], seeds=[0], epochs=1)
+    assert depth["depth"].tolist() == [1, 3] and depth["loss"].shape == (1 + 1, 1)
+
+
+def test_larger_learning_rate_kills_more_units():
+    out = learning_rate_sweep([0.01, 0.6], seeds=range(3))
+    assert np.median(out["dead"][1]) > np.median(out["dead"][0]) + 0.1
+
+
+def test_prelu_remedy_learns_its_slopes():
+    out = remedy_comparison(seeds=[0], remedies={"PReLU": REMEDIES["PReLU"]}, baseline={"lr": 0.05, "epochs": 3})
+    assert not out["PReLU"]["diverged"][0] and np.isfinite(out["PReLU"]["loss"][0])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: learning_rate_sweep([], seeds=[0]), ValueError, "lrs must not be empty"),
+        (lambda: learning_rate_sweep([0.1], seeds=[]), ValueError, "seeds must not be empty"),
+        (lambda: learning_rate_sweep([0.1], seeds=5), TypeError, "seeds must be a sequence of integers, got int"),
+        (lambda: depth_sweep([0], seeds=[0]), ValueError, "each entry of depths must be >= 1, got 0"),
+        (lambda: train_and_measure(lr=-1.0, epochs=1), ValueError, "lr must be > 0.0"),
+        (lambda: train_and_measure(lr=0.1, bias=np.inf, epochs=1), ValueError, "bias must be finite"),
+        (lambda: revival_demo(steps=0), ValueError, "steps must be >= 1, got 0"),
+        (lambda: make_regression(n=0), ValueError, "n must be >= 1, got 0"),
+    ],
+)
+def test_experiment_arguments_are_validated(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
