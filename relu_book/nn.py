@@ -1,0 +1,668 @@
+r"""A small multilayer perceptron in numpy, with backpropagation written by hand.
+
+The network of chapter 4. Layer :math:`\ell = 1, \dots, L` computes
+
+.. math::
+
+    Z_\ell = H_{\ell-1} W_\ell + \mathbf{1} b_\ell^\top, \qquad
+    H_\ell = f(Z_\ell) \quad (\ell < L), \qquad H_L = Z_L,
+
+with one example per row, :math:`H_0 = X`, and a linear last layer. The
+backward pass is the chain rule read from the loss back to the input:
+
+.. math::
+
+    \frac{\partial \mathcal L}{\partial Z_\ell}
+      = \frac{\partial \mathcal L}{\partial H_\ell} \circ f'(Z_\ell), \quad
+    \frac{\partial \mathcal L}{\partial W_\ell}
+      = H_{\ell-1}^\top \frac{\partial \mathcal L}{\partial Z_\ell}, \quad
+    \frac{\partial \mathcal L}{\partial b_\ell}
+      = \mathbf 1^\top \frac{\partial \mathcal L}{\partial Z_\ell}, \quad
+    \frac{\partial \mathcal L}{\partial H_{\ell-1}}
+      = \frac{\partial \mathcal L}{\partial Z_\ell} W_\ell^\top.
+
+The activation :math:`f` and its derivative :math:`f'` are the library's
+(:data:`relu_book.activations.ACTIVATIONS`), so the value used at a kink is the
+library's convention, the same as PyTorch's autograd (for ReLU,
+:math:`\relu'(0) = 0`).
+
+Each hidden layer owns an :class:`Activation` object with ``forward``,
+``backward`` and a (possibly empty) dictionary of learnable ``params``. An
+activation with learnable parameters (such as a parametric ReLU with one
+slope per unit) is a subclass that fills ``params`` and returns their
+gradients from ``backward``, registered with :func:`register_activation`;
+:func:`train` updates those parameters along with the weights.
+
+Everything is vectorised over the batch and computed in the model's dtype
+(float64 by default; float32 is supported and preserved).
+"""
+
+from __future__ import annotations
+
+import inspect
+import numbers
+from dataclasses import dataclass
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from relu_book._validation import as_float_array, real_scalar
+from relu_book.activations import ACTIVATIONS
+
+__all__ = [
+    "Activation",
+    "ACTIVATION_LAYERS",
+    "register_activation",
+    "activation_names",
+    "INITS",
+    "LOSSES",
+    "LayerRecord",
+    "MLP",
+    "TrainingHistory",
+    "train_step",
+    "train",
+]
+
+#: Weight initialisations understood by :class:`MLP`.
+INITS = ("he", "xavier", "normal")
+#: Losses understood by :meth:`MLP.loss_and_grads`.
+LOSSES = ("mse", "cross_entropy")
+_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+# ------------------------------------------------------------------ validation
+
+
+def _int(value, name: str, low: int = 1) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    value = int(value)
+    if value < low:
+        raise ValueError(f"{name} must be >= {low}, got {value}")
+    return value
+
+
+def _choice(value, name: str, allowed) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value
+
+
+# ----------------------------------------------------------------- activations
+
+
+def _identity(x):
+    return as_float_array(x)
+
+
+def _ones(x):
+    x = as_float_array(x)
+    return np.ones_like(x)
+
+
+class Activation:
+    r"""An elementwise activation layer: forward, backward, optional parameters.
+
+    ``forward(z)`` returns :math:`f(z)`; ``backward(z, grad_h)`` returns
+    :math:`\partial\mathcal L/\partial z = \partial\mathcal L/\partial h \circ f'(z)`
+    and a dictionary of the gradients of the layer's learnable ``params``
+    (empty here). :math:`f` and :math:`f'` are the pair
+    ``ACTIVATIONS[name]`` of :mod:`relu_book.activations`, called with
+    ``kwargs``; ``"linear"`` is the identity. At a kink :math:`f'` takes the
+    library's value (for ReLU, 0 at 0, as PyTorch's autograd does).
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`relu_book.activations.ACTIVATIONS`, or ``"linear"``.
+    n_units : int
+        Width of the layer (used by subclasses with per-unit parameters).
+    dtype : numpy.dtype
+        The model's dtype.
+    **kwargs
+        Keyword arguments of the activation, e.g. ``negative_slope=0.1``.
+
+    Examples
+    --------
+    >>> act = Activation("relu", n_units=3, dtype=np.float64)
+    >>> z = np.array([[-1.0, 0.0, 2.0]])
+    >>> act.forward(z)
+    array([[0., 0., 2.]])
+    >>> grad_z, param_grads = act.backward(z, np.ones((1, 3)))
+    >>> grad_z
+    array([[0., 0., 1.]])
+    """
+
+    def __init__(self, name: str, n_units: int, dtype, **kwargs):
+        if name == "linear":
+            f, df = _identity, _ones
+            if kwargs:
+                raise TypeError(f'activation "linear" takes no keyword arguments, got {sorted(kwargs)}')
+        else:
+            f, df = ACTIVATIONS[name]
+            accepted = list(inspect.signature(f).parameters)[1:]
+            unknown = sorted(set(kwargs) - set(accepted))
+            if unknown:
+                raise TypeError(
+                    f"activation {name!r} got unexpected keyword arguments {unknown}; "
+                    f"it accepts {accepted}"
+                )
+            f(np.zeros(1, dtype=dtype), **kwargs)  # validate the values now, not mid-training
+        self.name = name
+        self.n_units = n_units
+        self.kwargs = dict(kwargs)
+        self._f, self._df = f, df
+        #: Learnable parameters by name (none for a fixed activation).
+        self.params: dict[str, np.ndarray] = {}
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        """Return :math:`f(z)`, elementwise, in the dtype of ``z``."""
+        return self._f(z, **self.kwargs)
+
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        """Return :math:`f'(z)`, elementwise: the diagonal of the layer's Jacobian."""
+        return self._df(z, **self.kwargs)
+
+    def backward(self, z: np.ndarray, grad_h: np.ndarray):
+        """Return ``(grad_z, param_grads)`` given the upstream gradient ``grad_h``."""
+        return grad_h * self._df(z, **self.kwargs), {}
+
+    def __repr__(self) -> str:
+        args = "".join(f", {k}={v!r}" for k, v in self.kwargs.items())
+        return f"Activation({self.name!r}{args})"
+
+
+#: Activation name -> factory ``(name, n_units, dtype, **kwargs) -> Activation``.
+ACTIVATION_LAYERS: dict[str, Callable[..., Activation]] = {
+    name: Activation for name in (*ACTIVATIONS, "linear")
+}
+
+
+def register_activation(name: str, factory: Callable[..., Activation]) -> None:
+    """Make ``MLP(..., activation=name)`` build its hidden activations with ``factory``.
+
+    ``factory(name, n_units, dtype, **kwargs)`` must return an
+    :class:`Activation` (typically a subclass with learnable ``params``).
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty string, got {name!r}")
+    if not callable(factory):
+        raise TypeError(f"factory must be callable, got {type(factory).__name__}")
+    ACTIVATION_LAYERS[name] = factory
+
+
+def activation_names() -> tuple[str, ...]:
+    """The activation names :class:`MLP` accepts.
+
+    Examples
+    --------
+    >>> "relu" in activation_names() and "linear" in activation_names()
+    True
+    """
+    return tuple(ACTIVATION_LAYERS)
+
+
+# ------------------------------------------------------------------------ MLP
+
+
+class LayerRecord(NamedTuple):
+    """The pre-activation and activation of one layer in the last forward pass."""
+
+    #: :math:`Z_\ell = H_{\ell-1} W_\ell + b_\ell`, shape ``(batch, n_out)``.
+    pre_activation: np.ndarray
+    #: :math:`H_\ell = f(Z_\ell)` (equal to ``pre_activation`` for the linear last layer).
+    activation: np.ndarray
+
+
+def _init_std(init: str, n_in: int, n_out: int, init_std) -> float:
+    if init == "he":
+        return float(np.sqrt(2.0 / n_in))
+    if init == "xavier":
+        return float(np.sqrt(2.0 / (n_in + n_out)))
+    return init_std
+
+
+class MLP:
+    r"""A multilayer perceptron with hand-written backpropagation.
+
+    ``weights[i]`` has shape ``(layer_sizes[i], layer_sizes[i + 1])`` and
+    ``biases[i]`` shape ``(layer_sizes[i + 1],)``; every hidden layer applies
+    the activation, the last layer is linear. Weights are drawn from
+    :math:`\mathcal N(0, s^2)` with
+
+    .. math::
+
+        s^2 = \frac{2}{n_\text{in}} \;(\text{"he"}), \qquad
+        s^2 = \frac{2}{n_\text{in} + n_\text{out}} \;(\text{"xavier"}), \qquad
+        s = \texttt{init\_std} \;(\text{"normal"}),
+
+    (He et al. 2015; Glorot & Bengio 2010, normal form), biases are 0.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Widths from the input to the output, at least two entries, all >= 1.
+    activation : str, default "relu"
+        One of :func:`activation_names`: a key of
+        :data:`relu_book.activations.ACTIVATIONS` or ``"linear"``.
+    init : {"he", "xavier", "normal"}, default "he"
+        Weight initialisation.
+    seed : int, default 0
+        Seed of the generator that draws the weights.
+    init_std : float, optional
+        Standard deviation for ``init="normal"`` (required there, refused otherwise).
+    dtype : {numpy.float64, numpy.float32}, default numpy.float64
+        Dtype of the parameters and of every computation.
+    **activation_kwargs
+        Keyword arguments of the activation, e.g. ``negative_slope=0.1``.
+
+    Attributes
+    ----------
+    weights, biases : list of numpy.ndarray
+        The parameters (updated in place by :func:`train`).
+    activation_layers : list of Activation
+        One per hidden layer.
+    activations : list of LayerRecord
+        ``(pre_activation, activation)`` of every layer in the last forward pass.
+
+    Examples
+    --------
+    >>> model = MLP([2, 3, 1], seed=0)
+    >>> [w.shape for w in model.weights], [b.shape for b in model.biases]
+    ([(2, 3), (3, 1)], [(3,), (1,)])
+    >>> model.forward(np.zeros((4, 2))).shape
+    (4, 1)
+    """
+
+    def __init__(
+        self,
+        layer_sizes,
+        activation="relu",
+        init="he",
+        seed=0,
+        *,
+        init_std=None,
+        dtype=np.float64,
+        **activation_kwargs,
+    ):
+        if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
+            raise TypeError(f"layer_sizes must be a sequence of integers, got {type(layer_sizes).__name__}")
+        sizes = [_int(n, "each entry of layer_sizes") for n in layer_sizes]
+        if len(sizes) < 2:
+            raise ValueError(f"layer_sizes must have at least 2 entries (input and output), got {len(sizes)}")
+        _choice(activation, "activation", activation_names())
+        _choice(init, "init", INITS)
+        seed = _int(seed, "seed", low=0)
+        if init == "normal":
+            if init_std is None:
+                raise ValueError('init="normal" needs init_std, the standard deviation of the weights')
+            init_std = real_scalar(init_std, "init_std", low=0.0)
+        elif init_std is not None:
+            raise ValueError(f'init_std is only used with init="normal", got init={init!r}')
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
+        if dtype not in _DTYPES:
+            raise TypeError(f"dtype must be float32 or float64, got {dtype}")
+
+        self.layer_sizes = tuple(sizes)
+        self.activation = activation
+        self.activation_kwargs = dict(activation_kwargs)
+        self.init = init
+        self.seed = seed
+        self.dtype = dtype
+        rng = np.random.default_rng(seed)
+        self.weights = []
+        self.biases = []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            std = _init_std(init, n_in, n_out, init_std)
+            self.weights.append((rng.standard_normal((n_in, n_out)) * std).astype(dtype))
+            self.biases.append(np.zeros(n_out, dtype=dtype))
+        factory = ACTIVATION_LAYERS[activation]
+        self.activation_layers = [factory(activation, n, dtype, **activation_kwargs) for n in sizes[1:-1]]
+        self.activations: list[LayerRecord] = []
+        #: Gradients of the activations' learnable parameters from the last
+        #: :meth:`loss_and_grads` (one dict per hidden layer; empty dicts here).
+        self.activation_grads: list[dict[str, np.ndarray]] = [{} for _ in self.activation_layers]
+        self._input = None
+
+    @property
+    def n_layers(self) -> int:
+        """Number of weight layers (hidden layers + 1)."""
+        return len(self.weights)
+
+    def __repr__(self) -> str:
+        return f"MLP({list(self.layer_sizes)}, activation={self.activation!r}, init={self.init!r}, seed={self.seed})"
+
+    # ---------------------------------------------------------------- checks
+
+    def _check_parameters(self) -> None:
+        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
+            shape = (self.layer_sizes[i], self.layer_sizes[i + 1])
+            if not isinstance(W, np.ndarray) or W.shape != shape or W.dtype != self.dtype:
+                got = f"{W.shape} {W.dtype}" if isinstance(W, np.ndarray) else type(W).__name__
+                raise ValueError(f"weights[{i}] must be an array of shape {shape} and dtype {self.dtype}, got {got}")
+            if not isinstance(b, np.ndarray) or b.shape != shape[1:] or b.dtype != self.dtype:
+                got = f"{b.shape} {b.dtype}" if isinstance(b, np.ndarray) else type(b).__name__
+                raise ValueError(f"biases[{i}] must be an array of shape {shape[1:]} and dtype {self.dtype}, got {got}")
+
+    def _check_inputs(self, X) -> np.ndarray:
+        X = as_float_array(X, "X")
+        n_in = self.layer_sizes[0]
+        if X.ndim != 2 or X.shape[1] != n_in:
+            raise ValueError(f"X must have shape (batch, {n_in}), got {X.shape}")
+        if X.shape[0] == 0:
+            raise ValueError("X must hold at least one example, got an empty batch")
+        return X.astype(self.dtype, copy=False)
+
+    def _check_targets(self, Y, batch: int, loss: str) -> np.ndarray:
+        n_out = self.layer_sizes[-1]
+        if loss == "cross_entropy":
+            if isinstance(Y, (str, bytes)) or Y is None:
+                raise TypeError(f"Y must be an array of integer class labels, got {type(Y).__name__}")
+            Y = np.asarray(Y)
+            if Y.dtype.kind not in "iu":
+                raise TypeError(f"Y must hold integer class labels for cross_entropy, got dtype {Y.dtype}")
+            if Y.shape != (batch,):
+                raise ValueError(f"Y must have shape ({batch},), one label per example, got {Y.shape}")
+            if Y.size and (Y.min() < 0 or Y.max() >= n_out):
+                raise ValueError(f"Y labels must lie in 0..{n_out - 1}, got values in {Y.min()}..{Y.max()}")
+            return Y
+        Y = as_float_array(Y, "Y")
+        if Y.shape != (batch, n_out):
+            raise ValueError(f"Y must have shape ({batch}, {n_out}), got {Y.shape}")
+        return Y.astype(self.dtype, copy=False)
+
+    # --------------------------------------------------------------- passes
+
+    def forward(self, X):
+        r"""Forward pass: the network's output for each row of ``X``.
+
+        .. math::
+
+            Z_\ell = H_{\ell-1} W_\ell + b_\ell,\quad H_\ell = f(Z_\ell),\quad
+            \text{output} = Z_L.
+
+        Records every layer's ``(pre_activation, activation)`` in
+        ``activations``.
+
+        Parameters
+        ----------
+        X : array_like, shape (batch, layer_sizes[0])
+            Inputs, one per row; cast to the model's dtype (not modified).
+
+        Returns
+        -------
+        numpy.ndarray, shape (batch, layer_sizes[-1])
+            The last layer's (linear) output, in the model's dtype.
+
+        Examples
+        --------
+        >>> model = MLP([1, 2, 1], init="normal", init_std=1.0)
+        >>> model.weights = [np.array([[1.0, -1.0]]), np.array([[1.0], [1.0]])]
+        >>> model.forward([[-3.0], [2.0]])  # relu(x) + relu(-x) = |x|
+        array([[3.],
+               [2.]])
+        """
+        X = self._check_inputs(X)
+        self._check_parameters()
+        self._input = X
+        records = []
+        H = X
+        last = self.n_layers - 1
+        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
+            Z = H @ W
+            Z += b
+            H = Z if i == last else self.activation_layers[i].forward(Z)
+            records.append(LayerRecord(Z, H))
+        self.activations = records
+        return H
+
+    def loss_and_grads(self, X, Y, loss="mse"):
+        r"""The loss on a batch and its gradients with respect to every weight and bias.
+
+        With :math:`\hat Y` the output and :math:`B` the batch size,
+
+        .. math::
+
+            \mathcal L_\text{mse} = \frac{1}{B}\sum_{n=1}^{B} \tfrac12 \lVert \hat y_n - y_n \rVert^2,
+            \qquad
+            \mathcal L_\text{ce} = \frac{1}{B}\sum_{n=1}^{B}
+                \Bigl(\log \sum_k e^{\hat y_{nk}} - \hat y_{n, y_n}\Bigr),
+
+        whose gradients with respect to the output are
+        :math:`(\hat Y - Y)/B` and :math:`(\operatorname{softmax}(\hat Y) - \text{onehot}(Y))/B`.
+        The backward pass then applies the chain rule of the module docstring
+        layer by layer; at a kink the activation's derivative takes the
+        library's value (ReLU: 0 at 0, as PyTorch's autograd does).
+
+        Parameters
+        ----------
+        X : array_like, shape (batch, layer_sizes[0])
+            Inputs.
+        Y : array_like
+            Targets: shape ``(batch, layer_sizes[-1])`` for ``"mse"``, integer
+            class labels of shape ``(batch,)`` in ``0 .. layer_sizes[-1] - 1``
+            for ``"cross_entropy"``.
+        loss : {"mse", "cross_entropy"}, default "mse"
+            The loss, averaged over the batch.
+
+        Returns
+        -------
+        loss : float
+        grads_W, grads_b : list of numpy.ndarray
+            Shaped and typed like ``weights`` and ``biases``.
+
+        Examples
+        --------
+        >>> model = MLP([2, 4, 3], seed=1)
+        >>> X = np.array([[0.5, -1.0], [1.0, 2.0]])
+        >>> value, gW, gb = model.loss_and_grads(X, np.array([0, 2]), loss="cross_entropy")
+        >>> [g.shape for g in gW]
+        [(2, 4), (4, 3)]
+        >>> bool(np.allclose(gb[-1].sum(), 0.0))  # softmax minus one-hot sums to 0
+        True
+        """
+        loss = _choice(loss, "loss", LOSSES)
+        output = self.forward(X)
+        Y = self._check_targets(Y, output.shape[0], loss)
+        batch = output.shape[0]
+        if loss == "mse":
+            diff = output - Y
+            value = 0.5 * float(np.sum(diff * diff)) / batch
+            grad = diff / batch
+        else:
+            shifted = output - output.max(axis=1, keepdims=True)
+            exp = np.exp(shifted)
+            total = exp.sum(axis=1, keepdims=True)
+            rows = np.arange(batch)
+            value = float(np.mean(np.log(total[:, 0]) - shifted[rows, Y]))
+            grad = exp / total
+            grad[rows, Y] -= 1
+            grad /= batch
+        grads_W, grads_b = self._backward(grad.astype(self.dtype, copy=False))
+        return value, grads_W, grads_b
+
+    def _backward(self, grad_out):
+        n = self.n_layers
+        grads_W = [None] * n
+        grads_b = [None] * n
+        act_grads = [{} for _ in self.activation_layers]
+        delta = grad_out  # dL/dZ of the current layer
+        for i in range(n - 1, -1, -1):
+            H_prev = self._input if i == 0 else self.activations[i - 1].activation
+            grads_W[i] = H_prev.T @ delta
+            grads_b[i] = delta.sum(axis=0)
+            if i > 0:
+                grad_h = delta @ self.weights[i].T
+                delta, act_grads[i - 1] = self.activation_layers[i - 1].backward(
+                    self.activations[i - 1].pre_activation, grad_h
+                )
+        self.activation_grads = act_grads
+        return grads_W, grads_b
+
+
+# ------------------------------------------------------------------- training
+
+
+@dataclass
+class TrainingHistory:
+    """What :func:`train` records, one entry per completed epoch.
+
+    Attributes
+    ----------
+    loss : numpy.ndarray, shape (epochs,)
+        Mean of the mini-batch losses during each epoch.
+    grad_norms : numpy.ndarray, shape (epochs, n_layers)
+        Mean over the epoch's steps of the Frobenius norm of each layer's
+        weight gradient :math:`\\lVert \\partial\\mathcal L/\\partial W_\\ell \\rVert_F`,
+        layer 1 (next to the input) first.
+    epochs : int
+        Number of epochs run (fewer than asked if the callback stopped training).
+    stopped_early : bool
+        Whether the callback stopped training.
+    """
+
+    loss: np.ndarray
+    grad_norms: np.ndarray
+    epochs: int
+    stopped_early: bool
+
+
+def _check_lr(lr) -> float:
+    return real_scalar(lr, "lr", low=0.0, low_inclusive=False)
+
+
+def train_step(model, X, Y, lr, loss="mse"):
+    r"""One step of plain stochastic gradient descent on one batch.
+
+    .. math::
+
+        W_\ell \leftarrow W_\ell - \eta \frac{\partial\mathcal L}{\partial W_\ell},\qquad
+        b_\ell \leftarrow b_\ell - \eta \frac{\partial\mathcal L}{\partial b_\ell},
+
+    and the same for any learnable parameters of the activations. The
+    model's arrays are updated in place.
+
+    Parameters
+    ----------
+    model : MLP
+    X, Y, loss
+        As in :meth:`MLP.loss_and_grads`.
+    lr : float
+        Learning rate :math:`\eta > 0`.
+
+    Returns
+    -------
+    loss : float
+        The loss on the batch before the step.
+    grad_norms : numpy.ndarray, shape (n_layers,)
+        Frobenius norms of the weight gradients, in float64.
+
+    Examples
+    --------
+    >>> model = MLP([1, 8, 1], seed=0)
+    >>> X = np.linspace(-1, 1, 16)[:, None]
+    >>> before, _ = train_step(model, X, X**2, lr=0.1)
+    >>> after, _ = train_step(model, X, X**2, lr=0.1)
+    >>> after < before
+    True
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    lr = _check_lr(lr)
+    value, grads_W, grads_b = model.loss_and_grads(X, Y, loss)
+    norms = np.array([np.sqrt(np.vdot(g, g)) for g in grads_W], dtype=np.float64)
+    step = model.dtype.type(lr)
+    for W, b, gW, gb in zip(model.weights, model.biases, grads_W, grads_b):
+        gW *= step
+        W -= gW
+        gb *= step
+        b -= gb
+    for layer, grads in zip(model.activation_layers, model.activation_grads):
+        for name, g in grads.items():
+            layer.params[name] -= step * g
+    return value, norms
+
+
+def train(model, X, Y, lr, epochs, batch_size, seed=0, loss="mse", callback=None):
+    r"""Train ``model`` by plain mini-batch SGD and record the loss and gradient norms.
+
+    Each epoch shuffles the examples (with a generator seeded by ``seed``),
+    splits them into batches of ``batch_size`` (the last one may be smaller)
+    and takes one :func:`train_step` per batch:
+    :math:`\theta \leftarrow \theta - \eta\,\nabla_\theta \mathcal L_\text{batch}`.
+
+    Parameters
+    ----------
+    model : MLP
+        Updated in place.
+    X : array_like, shape (n, layer_sizes[0])
+    Y : array_like
+        Targets for every row of ``X`` (see :meth:`MLP.loss_and_grads`).
+    lr : float
+        Learning rate :math:`\eta > 0`.
+    epochs : int
+        Number of passes over the data (>= 1).
+    batch_size : int
+        Examples per step (>= 1).
+    seed : int, default 0
+        Seed of the shuffling.
+    loss : {"mse", "cross_entropy"}, default "mse"
+    callback : callable, optional
+        ``callback(epoch, model)`` is called after every epoch (``epoch``
+        counts from 1); if it returns True, training stops.
+
+    Returns
+    -------
+    TrainingHistory
+        ``loss`` (epochs,), ``grad_norms`` (epochs, n_layers), ``epochs``,
+        ``stopped_early``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(-1, 1, (64, 2))
+    >>> Y = np.abs(X).sum(axis=1, keepdims=True)
+    >>> history = train(MLP([2, 16, 1]), X, Y, lr=0.05, epochs=20, batch_size=16)
+    >>> history.grad_norms.shape
+    (20, 2)
+    >>> bool(history.loss[-1] < history.loss[0])
+    True
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    lr = _check_lr(lr)
+    epochs = _int(epochs, "epochs")
+    batch_size = _int(batch_size, "batch_size")
+    seed = _int(seed, "seed", low=0)
+    loss = _choice(loss, "loss", LOSSES)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
+    X = model._check_inputs(X)
+    Y = model._check_targets(Y, X.shape[0], loss)
+    n = X.shape[0]
+    rng = np.random.default_rng(seed)
+    losses, norms = [], []
+    stopped = False
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(n)
+        step_losses, step_norms = [], []
+        for start in range(0, n, batch_size):
+            idx = order[start:start + batch_size]
+            value, g = train_step(model, X[idx], Y[idx], lr, loss)
+            step_losses.append(value)
+            step_norms.append(g)
+        losses.append(np.mean(step_losses))
+        norms.append(np.mean(step_norms, axis=0))
+        if callback is not None and callback(epoch, model):
+            stopped = True
+            break
+    return TrainingHistory(
+        loss=np.array(losses, dtype=np.float64),
+        grad_norms=np.array(norms, dtype=np.float64),
+        epochs=len(losses),
+        stopped_early=stopped,
+    )
