@@ -1,0 +1,98 @@
+"""House-style checks on the stored chapter notebooks (see STYLE.md)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+IDS = [p.stem for p in CHAPTERS]
+# Lines longer than this are cut off by the book's code boxes.
+MAX_LINE = 80
+
+
+@pytest.fixture(params=CHAPTERS, ids=IDS)
+def nb(request):
+    return nbformat.read(request.param, as_version=4)
+
+
+def _code(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def _markdown(nb):
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_every_chapter_is_in_the_toc():
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    for path in CHAPTERS:
+        assert f"chapters/{path.stem}" in toc, f"{path.name} is not in _toc.yml"
+
+
+def test_chapter_has_the_house_sections(nb):
+    text = _markdown(nb)
+    for heading in ("Overview", "Prerequisites", "Summary", "Exercises"):
+        assert re.search(rf"\b{heading}\b", text), f"no {heading} section"
+    assert re.search(r"[Tt]ime to read", text), "no time-to-read note"
+
+
+def test_first_code_cell_holds_the_imports(nb):
+    first, *rest = _code(nb)
+    assert "import" in first.source
+    for cell in rest:
+        for line in cell.source.splitlines():
+            assert not re.match(r"\s*(import|from \S+ import) ", line), f"import outside the first cell: {line}"
+
+
+def test_notebook_is_stored_executed_in_order(nb):
+    counts = [c.execution_count for c in _code(nb)]
+    assert counts == list(range(1, len(counts) + 1)), "run `make notebooks`: cells not executed top to bottom"
+
+
+def test_no_execution_metadata_or_widget_state(nb):
+    assert "widgets" not in nb.metadata
+    for cell in nb.cells:
+        assert "execution" not in cell.metadata and "ExecuteTime" not in cell.metadata
+
+
+def test_no_errors_warnings_or_object_reprs_in_outputs(nb):
+    for cell in _code(nb):
+        for out in cell.outputs:
+            assert out.output_type != "error", cell.source[:80]
+            assert not (out.output_type == "stream" and out.name == "stderr"), f"stderr in: {cell.source[:80]}"
+            data = out.get("data", {})
+            # A figure's display data carries a text/plain repr that is never shown.
+            plain = "" if "image/png" in data else str(data.get("text/plain", ""))
+            text = out.get("text", "") + plain
+            assert not re.search(r"<[\w.]+ (object )?at 0x[0-9a-f]+>", text), f"object repr in: {cell.source[:80]}"
+            assert not re.search(r"<Figure size", text), f"figure repr (end the cell with plt.show()): {cell.source[:80]}"
+
+
+def test_every_figure_has_a_caption_and_alt_text(nb):
+    for cell in _code(nb):
+        if any("image/png" in out.get("data", {}) for out in cell.outputs):
+            meta = cell.metadata.get("mystnb", {})
+            assert meta.get("figure", {}).get("caption"), f"figure without caption: {cell.source[:80]}"
+            assert meta.get("image", {}).get("alt"), f"figure without alt text: {cell.source[:80]}"
+
+
+def test_exercises_are_gated_with_dropdown_solutions_and_checkers(nb):
+    text = _markdown(nb)
+    n_ex = text.count("{exercise-start}")
+    assert n_ex >= 5, "fewer than 5 exercises"
+    assert text.count("{exercise-end}") == n_ex
+    assert text.count("{solution-start}") == text.count("{solution-end}") >= n_ex
+    assert len(re.findall(r"\{solution-start\}[^\n]*\n:class: dropdown", text)) == text.count("{solution-start}")
+    checks = sum("check(" in c.source for c in _code(nb))
+    assert checks >= 2, "fewer than 2 auto-checked exercises"
+
+
+def test_code_fits_the_page(nb):
+    for cell in _code(nb):
+        for line in cell.source.splitlines():
+            assert len(line) <= MAX_LINE, f"code line of {len(line)} characters: {line}"
