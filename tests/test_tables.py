@@ -1,0 +1,47 @@
+"""Tests of relu_book.tables: Markdown and plain-text rendering of rows of dicts."""
+
+from __future__ import annotations
+
+import pytest
+
+from relu_book.tables import format_cell, markdown_table, text_table
+
+ROWS = [{"method": "least squares", "degree": 2, "max error": 0.09375}, {"method": "Chebyshev", "degree": 16, "max error": 0.0176}]
+
+
+def test_markdown_table_has_header_rule_and_one_line_per_row():
+    lines = markdown_table(ROWS, formats={"max error": ".2e"}).splitlines()
+    assert lines[0] == "| method | degree | max error |"
+    assert lines[1] == "|---|---|---|"
+    assert lines[2] == "| least squares | 2 | 9.38e-02 |"
+    assert len(lines) == 4
+
+
+def test_markdown_table_escapes_pipes():
+    assert "a \\| b" in markdown_table([{"x": "a | b"}])
+
+
+def test_text_table_aligns_numbers_right():
+    lines = text_table(ROWS, columns=["method", "degree"]).splitlines()
+    assert lines[1].endswith(" 2") and lines[2].endswith("16")
+    assert len({len(line) for line in lines[1:]}) == 1
+
+
+def test_format_cell_defaults():
+    assert format_cell(1 / 3) == "0.333333"
+    assert format_cell(7) == "7"
+    assert format_cell(None) == ""
+    assert format_cell("x") == "x"
+
+
+def test_rows_must_be_dicts_with_the_columns():
+    with pytest.raises(TypeError, match="rows must be a sequence of dicts"):
+        markdown_table([[1, 2]])
+    with pytest.raises(ValueError, match="a row lacks \\['degree'\\]"):
+        text_table([{"method": "a"}], columns=["method", "degree"])
+
+
+def test_sympy_rationals_stay_exact():
+    import sympy
+
+    assert format_cell(sympy.Rational(3, 32)) == "3/32"
