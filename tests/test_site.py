@@ -130,3 +130,18 @@ def test_every_figure_in_a_chapter_has_alt_text_and_a_caption():
         assert len(images) <= n_figures + html.count('class="sd-card-img'), (
             f"{page.name}: an image outside a captioned figure"
         )
+
+
+def test_every_chapter_page_offers_its_notebook_for_download():
+    for page in sorted((SITE / "chapters").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        link = f"../_sources/chapters/{page.stem}.ipynb"
+        assert f'href="{link}"' in html, f"{page.name} has no download link for its notebook"
+        assert (page.parent / link).resolve().is_file(), f"{link} is missing from the site"
+
+
+def test_no_launch_buttons_without_a_repository():
+    # Binder/Colab buttons need a public repository URL; none is configured (see README).
+    for page in sorted((SITE / "chapters").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        assert "mybinder.org" not in html and "colab.research.google.com" not in html
