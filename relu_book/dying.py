@@ -30,8 +30,7 @@ from typing import NamedTuple
 import numpy as np
 
 from relu_book._validation import as_float_array, real_scalar
-from relu_book.activations import prelu, prelu_grad
-from relu_book.nn import MLP, Activation, train
+from relu_book.nn import MLP, train
 
 __all__ = [
     "born_dead_probability_exact",
@@ -477,41 +476,8 @@ def make_regression(n=128, seed=0):
     return X, Y
 
 
-class _PReLU(Activation):
-    """A PReLU layer with one learnable slope per unit (initial value 0.25, as He et al. 2015)."""
-
-    def __init__(self, n_units: int, dtype, init_slope: float = 0.25):
-        super().__init__("leaky_relu", n_units, dtype, negative_slope=init_slope)
-        self.name = "prelu"
-        self.params = {"weight": np.full(n_units, init_slope, dtype=dtype)}
-
-    def _slope(self):
-        # a diverged run may push the slopes to inf/NaN; let them propagate
-        # (training is then stopped and reported as diverged) instead of raising
-        w = self.params["weight"]
-        return w if np.all(np.isfinite(w)) else np.zeros_like(w)
-
-    def forward(self, z):
-        return prelu(z, self._slope())
-
-    def derivative(self, z):
-        return prelu_grad(z, self._slope())[0]
-
-    def backward(self, z, grad_h):
-        gx, gw = prelu_grad(z, self._slope())
-        return grad_h * gx, {"weight": np.sum(grad_h * gw, axis=0)}
-
-    def __repr__(self) -> str:
-        return "PReLU()"
-
-
 def _build(layer_sizes, activation, init, seed, init_std, bias, activation_kwargs) -> MLP:
-    if activation == "prelu":
-        model = MLP(layer_sizes, activation="leaky_relu", init=init, seed=seed, init_std=init_std)
-        model.activation_layers = [_PReLU(n, model.dtype) for n in model.layer_sizes[1:-1]]
-        model.activation = "prelu"
-    else:
-        model = MLP(layer_sizes, activation=activation, init=init, seed=seed, init_std=init_std, **activation_kwargs)
+    model = MLP(layer_sizes, activation=activation, init=init, seed=seed, init_std=init_std, **activation_kwargs)
     for b in model.biases[:-1]:
         b += bias
     return model
@@ -567,8 +533,11 @@ def train_and_measure(layer_sizes=(2, 32, 32, 1), *, lr, seed=0, bias=0.0, activ
     bias : float, default 0.0
         Initial value of every hidden bias.
     activation : str, default "relu"
-        Any activation of :class:`relu_book.nn.MLP`, or ``"prelu"`` (one
-        learnable slope per unit, initially 0.25).
+        Any activation of :class:`relu_book.nn.MLP`, including ``"prelu"``
+        (:class:`relu_book.nn.PReLU`: by default one learnable slope per
+        unit, initially 0.25) and ``"rrelu"`` (:class:`relu_book.nn.RReLU`:
+        random slopes in training; the dead fraction is measured in
+        evaluation mode).
     init : {"he", "xavier", "normal"}, default "he"
     init_std : float, optional
         Standard deviation for ``init="normal"``.
@@ -576,7 +545,7 @@ def train_and_measure(layer_sizes=(2, 32, 32, 1), *, lr, seed=0, bias=0.0, activ
     data : tuple (X, Y), optional
         Training data; default ``make_regression()``.
     **activation_kwargs
-        E.g. ``negative_slope=0.01``.
+        E.g. ``negative_slope=0.01``, or ``prelu_mode="shared"``.
 
     Returns
     -------

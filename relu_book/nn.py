@@ -31,7 +31,14 @@ Each hidden layer owns an :class:`Activation` object with ``forward``,
 activation with learnable parameters (such as a parametric ReLU with one
 slope per unit) is a subclass that fills ``params`` and returns their
 gradients from ``backward``, registered with :func:`register_activation`;
-:func:`train` updates those parameters along with the weights.
+:func:`train` updates those parameters along with the weights. Two such
+layers come with the module: :class:`PReLU` (``activation="prelu"``, a
+learned negative slope per layer or per unit, He et al. 2015) and
+:class:`RReLU` (``activation="rrelu"``, random slopes in training, their mean
+at evaluation, Xu et al. 2015). A model is in evaluation mode
+(``MLP.training`` is False) except during :func:`train_step`, which runs the
+forward and backward pass of its step in training mode. There is no weight
+decay anywhere in this module.
 
 Everything is vectorised over the batch and computed in the model's dtype
 (float64 by default; float32 is supported and preserved).
@@ -47,10 +54,13 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from relu_book._validation import as_float_array, real_scalar
-from relu_book.activations import ACTIVATIONS
+from relu_book.activations import ACTIVATIONS, prelu, prelu_grad, rrelu, rrelu_grad
 
 __all__ = [
     "Activation",
+    "PReLU",
+    "RReLU",
+    "PRELU_MODES",
     "ACTIVATION_LAYERS",
     "register_activation",
     "activation_names",
@@ -156,6 +166,14 @@ class Activation:
         #: Learnable parameters by name (none for a fixed activation).
         self.params: dict[str, np.ndarray] = {}
 
+    #: Training mode (True) or evaluation mode (False); only stochastic
+    #: activations such as :class:`RReLU` behave differently. Set through
+    #: :attr:`MLP.training`.
+    training: bool = False
+    #: Random generator of a stochastic activation; :class:`MLP` seeds one per
+    #: hidden layer from its ``seed``.
+    rng: np.random.Generator | None = None
+
     def forward(self, z: np.ndarray) -> np.ndarray:
         """Return :math:`f(z)`, elementwise, in the dtype of ``z``."""
         return self._f(z, **self.kwargs)
@@ -173,9 +191,183 @@ class Activation:
         return f"Activation({self.name!r}{args})"
 
 
+#: Slope sharing of :class:`PReLU`: one slope for the whole layer, or one per unit.
+PRELU_MODES = ("shared", "unit")
+
+
+class PReLU(Activation):
+    r"""Parametric ReLU with learned slopes (He et al. 2015): ``activation="prelu"``.
+
+    .. math::
+
+        f(z_j) = \begin{cases} z_j & z_j > 0 \\ a_j z_j & z_j \le 0 \end{cases},
+        \qquad
+        \frac{\partial \mathcal L}{\partial a_j}
+          = \sum_{n} \frac{\partial \mathcal L}{\partial h_{nj}} \min(0, z_{nj}),
+
+    with one slope per unit, :math:`a_j` (``prelu_mode="unit"``, the paper's
+    *channel-wise* variant: a unit of a dense layer is a channel), or one
+    slope :math:`a` for the whole layer (``prelu_mode="shared"``,
+    *channel-shared*), whose gradient is the sum over the units as well.
+    The elementwise partials are :func:`relu_book.activations.prelu_grad`;
+    at :math:`z = 0` the partial in :math:`z` is the slope and the partial
+    in :math:`a` is 0, as in PyTorch's autograd. The slopes are updated by
+    :func:`train_step` like the weights; as in the paper no weight decay is
+    applied to them (this module has no weight decay at all).
+
+    Parameters
+    ----------
+    name : str
+        ``"prelu"``.
+    n_units : int
+        Width of the layer.
+    dtype : numpy.dtype
+        The model's dtype; the slopes have it too.
+    prelu_mode : {"unit", "shared"}, default "unit"
+        One slope per unit, or one per layer.
+    prelu_init : float, default 0.25
+        Initial value of every slope (He et al. use 0.25).
+
+    Examples
+    --------
+    >>> act = PReLU("prelu", n_units=2, dtype=np.float64)
+    >>> z = np.array([[-2.0, 1.0], [-1.0, -4.0]])
+    >>> act.forward(z)
+    array([[-0.5 ,  1.  ],
+           [-0.25, -1.  ]])
+    >>> grad_z, grads = act.backward(z, np.ones((2, 2)))
+    >>> grads["weight"]  # sum over the batch of min(0, z)
+    array([-3., -4.])
+    """
+
+    def __init__(self, name="prelu", n_units=1, dtype=np.float64, prelu_mode="unit", prelu_init=0.25, **kwargs):
+        if kwargs:
+            raise TypeError(
+                f"activation 'prelu' got unexpected keyword arguments {sorted(kwargs)}; "
+                "it accepts ['prelu_mode', 'prelu_init']"
+            )
+        _choice(prelu_mode, "prelu_mode", PRELU_MODES)
+        prelu_init = real_scalar(prelu_init, "prelu_init")
+        self.name = name
+        self.n_units = _int(n_units, "n_units")
+        self.kwargs = {"prelu_mode": prelu_mode, "prelu_init": prelu_init}
+        self.mode = prelu_mode
+        size = 1 if prelu_mode == "shared" else self.n_units
+        self.params = {"weight": np.full(size, prelu_init, dtype=np.dtype(dtype))}
+
+    def forward(self, z):
+        """Return :math:`\\max(0, z) + a \\min(0, z)`, elementwise."""
+        w = self.params["weight"]
+        if np.all(np.isfinite(w)):
+            return prelu(z, w)
+        return np.where(z > 0, z, z * w)  # a diverged slope: let inf/NaN propagate instead of raising
+
+    def derivative(self, z):
+        """Return :math:`\\partial f/\\partial z`: 1 where :math:`z > 0`, the slope elsewhere."""
+        w = self.params["weight"]
+        if np.all(np.isfinite(w)):
+            return prelu_grad(z, w)[0]
+        return np.where(z > 0, np.ones((), dtype=z.dtype), np.broadcast_to(w, z.shape))
+
+    def backward(self, z, grad_h):
+        """Return ``(grad_z, {"weight": dL/da})``, summing over the batch (and the units if shared)."""
+        grad_x = self.derivative(z)
+        grad_a = grad_h * np.minimum(z, 0)
+        if self.mode == "shared":
+            grad_w = np.sum(grad_a).reshape(1)
+        else:
+            grad_w = np.sum(grad_a, axis=0)
+        return grad_h * grad_x, {"weight": grad_w}
+
+    def __repr__(self) -> str:
+        return f"PReLU(prelu_mode={self.mode!r}, n_slopes={self.params['weight'].size})"
+
+
+class RReLU(Activation):
+    r"""Randomised leaky ReLU (Xu et al. 2015) with PyTorch's rule: ``activation="rrelu"``.
+
+    .. math::
+
+        f(z) = \begin{cases} z & z > 0 \\ a z & z \le 0 \end{cases},
+        \qquad a \sim U(l, u) \text{ per element in training},
+        \quad a = \tfrac{l + u}{2} \text{ in evaluation}.
+
+    In training mode (``training=True``, set by :func:`train_step` for its
+    step) ``forward`` draws fresh slopes from the layer's ``rng`` with
+    :func:`relu_book.activations.rrelu` and keeps them; ``backward`` on the
+    same pre-activation array multiplies by those very slopes
+    (:func:`relu_book.activations.rrelu_grad` with ``slopes=``). In
+    evaluation mode the fixed slope :math:`(l + u)/2` is used both ways. At
+    :math:`z = 0` the derivative is the slope, as in PyTorch.
+
+    Parameters
+    ----------
+    name : str
+        ``"rrelu"``.
+    n_units : int
+        Width of the layer.
+    dtype : numpy.dtype
+        The model's dtype.
+    lower, upper : float, default 1/8, 1/3
+        Bounds :math:`l \le u` of the slopes (PyTorch's defaults).
+
+    Examples
+    --------
+    >>> act = RReLU("rrelu", n_units=2, dtype=np.float64, lower=0.1, upper=0.3)
+    >>> act.forward(np.array([[-1.0, 2.0]]))  # evaluation mode: slope (0.1 + 0.3) / 2
+    array([[-0.2,  2. ]])
+    """
+
+    def __init__(self, name="rrelu", n_units=1, dtype=np.float64, lower=1.0 / 8, upper=1.0 / 3, **kwargs):
+        if kwargs:
+            raise TypeError(
+                f"activation 'rrelu' got unexpected keyword arguments {sorted(kwargs)}; "
+                "it accepts ['lower', 'upper']"
+            )
+        rrelu(np.zeros(1, dtype=np.dtype(dtype)), lower, upper)  # validate lower <= upper now
+        self.name = name
+        self.n_units = _int(n_units, "n_units")
+        self.kwargs = {"lower": float(lower), "upper": float(upper)}
+        self.params = {}
+        self.rng = np.random.default_rng(0)
+        self._last = None  # (pre-activation, slopes) of the last training-mode forward pass
+
+    def forward(self, z):
+        """Return :math:`f(z)`: random slopes in training mode, their mean in evaluation mode."""
+        if not self.training:
+            self._last = None
+            return rrelu(z, **self.kwargs)
+        out, slopes = rrelu(z, **self.kwargs, training=True, rng=self.rng, return_slopes=True)
+        self._last = (z, slopes)
+        return out
+
+    def _forward_slopes(self, z):
+        if self._last is None or self._last[0] is not z:
+            raise ValueError(
+                "an RReLU layer in training mode must be differentiated at the pre-activation "
+                "of its last forward pass (the random slopes are those of that pass)"
+            )
+        return self._last[1]
+
+    def derivative(self, z):
+        """Return the slopes applied to ``z``: those of the last forward pass in training mode."""
+        if self.training:
+            return rrelu_grad(z, slopes=self._forward_slopes(z))
+        return rrelu_grad(z, **self.kwargs)
+
+    def backward(self, z, grad_h):
+        """Return ``(grad_h * slopes, {})``; in training mode with the forward pass's slopes."""
+        return grad_h * self.derivative(z), {}
+
+    def __repr__(self) -> str:
+        return f"RReLU(lower={self.kwargs['lower']!r}, upper={self.kwargs['upper']!r})"
+
+
 #: Activation name -> factory ``(name, n_units, dtype, **kwargs) -> Activation``.
 ACTIVATION_LAYERS: dict[str, Callable[..., Activation]] = {
-    name: Activation for name in (*ACTIVATIONS, "linear")
+    **{name: Activation for name in (*ACTIVATIONS, "linear")},
+    "prelu": PReLU,
+    "rrelu": RReLU,
 }
 
 
@@ -245,7 +437,8 @@ class MLP:
         Widths from the input to the output, at least two entries, all >= 1.
     activation : str, default "relu"
         One of :func:`activation_names`: a key of
-        :data:`relu_book.activations.ACTIVATIONS` or ``"linear"``.
+        :data:`relu_book.activations.ACTIVATIONS`, ``"linear"``, ``"prelu"``
+        (:class:`PReLU`, learned slopes) or ``"rrelu"`` (:class:`RReLU`).
     init : {"he", "xavier", "normal"}, default "he"
         Weight initialisation.
     seed : int, default 0
@@ -255,7 +448,9 @@ class MLP:
     dtype : {numpy.float64, numpy.float32}, default numpy.float64
         Dtype of the parameters and of every computation.
     **activation_kwargs
-        Keyword arguments of the activation, e.g. ``negative_slope=0.1``.
+        Keyword arguments of the activation, e.g. ``negative_slope=0.1``, or
+        ``prelu_mode="shared"`` and ``prelu_init=0.25`` for ``"prelu"``, or
+        ``lower`` and ``upper`` for ``"rrelu"``.
 
     Attributes
     ----------
@@ -265,6 +460,8 @@ class MLP:
         One per hidden layer.
     activations : list of LayerRecord
         ``(pre_activation, activation)`` of every layer in the last forward pass.
+
+    The model starts in evaluation mode; see the property ``training``.
 
     Examples
     --------
@@ -322,11 +519,34 @@ class MLP:
             self.biases.append(np.zeros(n_out, dtype=dtype))
         factory = ACTIVATION_LAYERS[activation]
         self.activation_layers = [factory(activation, n, dtype, **activation_kwargs) for n in sizes[1:-1]]
+        for i, layer in enumerate(self.activation_layers):
+            # stochastic activations (RReLU) draw from their own generator, so the
+            # weights above are the same whatever the activation
+            layer.rng = np.random.default_rng([seed, i + 1])
+        self._training = False
         self.activations: list[LayerRecord] = []
         #: Gradients of the activations' learnable parameters from the last
         #: :meth:`loss_and_grads` (one dict per hidden layer; empty dicts here).
         self.activation_grads: list[dict[str, np.ndarray]] = [{} for _ in self.activation_layers]
         self._input = None
+
+    @property
+    def training(self) -> bool:
+        """Training mode (True) or evaluation mode (False, the default).
+
+        Setting it sets the mode of every activation layer; it matters only
+        for stochastic activations (``"rrelu"``). :func:`train_step` runs its
+        step in training mode and then restores the previous mode.
+        """
+        return self._training
+
+    @training.setter
+    def training(self, value) -> None:
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"training must be a bool, got {type(value).__name__}")
+        self._training = bool(value)
+        for layer in self.activation_layers:
+            layer.training = self._training
 
     @property
     def n_layers(self) -> int:
@@ -543,8 +763,11 @@ def train_step(model, X, Y, lr, loss="mse"):
         W_\ell \leftarrow W_\ell - \eta \frac{\partial\mathcal L}{\partial W_\ell},\qquad
         b_\ell \leftarrow b_\ell - \eta \frac{\partial\mathcal L}{\partial b_\ell},
 
-    and the same for any learnable parameters of the activations. The
-    model's arrays are updated in place.
+    and the same for any learnable parameters of the activations (the
+    slopes of ``"prelu"``; no weight decay). The model's arrays are updated
+    in place. The forward and backward passes of the step run in training
+    mode (random slopes for ``"rrelu"``); the model's previous mode is
+    restored afterwards.
 
     Parameters
     ----------
@@ -573,7 +796,12 @@ def train_step(model, X, Y, lr, loss="mse"):
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an MLP, got {type(model).__name__}")
     lr = _check_lr(lr)
-    value, grads_W, grads_b = model.loss_and_grads(X, Y, loss)
+    previous = model.training
+    model.training = True
+    try:
+        value, grads_W, grads_b = model.loss_and_grads(X, Y, loss)
+    finally:
+        model.training = previous
     norms = np.array([np.sqrt(np.vdot(g, g)) for g in grads_W], dtype=np.float64)
     step = model.dtype.type(lr)
     for W, b, gW, gb in zip(model.weights, model.biases, grads_W, grads_b):

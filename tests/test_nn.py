@@ -407,3 +407,176 @@ def test_bad_training_arguments_raise_clear_errors(kwargs, error, match):
     args = {"model": MLP([3, 4, 2]), "X": X, "Y": Y, "lr": 0.1, "epochs": 1, "batch_size": 2, **kwargs}
     with pytest.raises(error, match=match):
         train(**args)
+
+
+# ----------------------------------------------------------------- PReLU and RReLU
+
+from relu_book.activations import prelu_grad, rrelu_slopes  # noqa: E402
+from relu_book.nn import PReLU, RReLU  # noqa: E402
+from relu_book.numerics import numerical_gradient  # noqa: E402
+
+
+def prelu_model(mode, seed=2, slopes=None):
+    model = MLP([3, 5, 4, 2], activation="prelu", prelu_mode=mode, seed=seed)
+    rng = np.random.default_rng(seed)
+    for layer in model.activation_layers:  # distinct slopes, so that a mix-up would show
+        layer.params["weight"] = rng.uniform(0.1, 0.6, layer.params["weight"].shape)
+    return model
+
+
+@pytest.mark.parametrize("mode", ["unit", "shared"])
+def test_prelu_slope_gradient_matches_finite_differences(mode):
+    X, Y, _ = small_problem(seed=1)
+    model = prelu_model(mode)
+    assert pre_activations_away_from_kinks(model, X)
+    model.loss_and_grads(X, Y)
+    for layer, grads in zip(model.activation_layers, model.activation_grads):
+        original = layer.params["weight"].copy()
+
+        def fun(w, layer=layer):
+            layer.params["weight"] = w
+            return model.loss_and_grads(X, Y)[0]
+
+        numeric = numerical_gradient(fun, original)
+        layer.params["weight"] = original
+        assert np.allclose(grads["weight"], numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("mode", ["unit", "shared"])
+def test_prelu_weights_and_biases_match_finite_differences(mode):
+    X, Y, _ = small_problem(seed=1)
+    model = prelu_model(mode)
+    check_all_gradients(model, X, Y, "mse")
+
+
+@pytest.mark.parametrize("mode, shape", [("unit", (5,)), ("shared", (1,))])
+def test_prelu_slope_gradient_is_upstream_times_library_prelu_grad_summed(mode, shape):
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((6, 5))
+    z[0, 0] = 0.0  # the kink: d prelu / da = min(0, 0) = 0
+    g = rng.standard_normal((6, 5))
+    layer = PReLU("prelu", 5, np.float64, prelu_mode=mode, prelu_init=0.3)
+    grad_z, grads = layer.backward(z, g)
+    gx, ga = prelu_grad(z, layer.params["weight"])
+    axis = 0 if mode == "unit" else None
+    assert grads["weight"].shape == shape
+    assert np.allclose(grads["weight"], np.sum(g * ga, axis=axis))
+    assert np.allclose(grad_z, g * gx)
+
+
+def test_prelu_defaults_are_one_slope_per_unit_at_a_quarter():
+    model = MLP([2, 3, 4, 1], activation="prelu")
+    assert [layer.params["weight"].tolist() for layer in model.activation_layers] == [[0.25] * 3, [0.25] * 4]
+    shared = MLP([2, 3, 4, 1], activation="prelu", prelu_mode="shared", prelu_init=0.1)
+    assert [layer.params["weight"].tolist() for layer in shared.activation_layers] == [[0.1], [0.1]]
+
+
+def test_prelu_slopes_are_learned_by_train_step_without_weight_decay():
+    X, Y, _ = small_problem()
+    model = MLP([3, 4, 2], activation="prelu", seed=0)
+    model.loss_and_grads(X, Y)
+    g = model.activation_grads[0]["weight"].copy()
+    train_step(model, X, Y, lr=0.1)
+    assert np.allclose(model.activation_layers[0].params["weight"], 0.25 - 0.1 * g)
+
+
+def test_prelu_with_the_same_slope_is_leaky_relu():
+    X, _, _ = small_problem()
+    a = MLP([3, 4, 4, 2], activation="prelu", prelu_init=0.2, seed=5).forward(X)
+    b = MLP([3, 4, 4, 2], activation="leaky_relu", negative_slope=0.2, seed=5).forward(X)
+    assert np.allclose(a, b)
+
+
+def test_prelu_float32_model_keeps_float32_slopes_and_gradients():
+    X, Y, _ = small_problem()
+    model = MLP([3, 4, 2], activation="prelu", dtype=np.float32)
+    model.loss_and_grads(X, Y)
+    assert model.activation_layers[0].params["weight"].dtype == np.float32
+    assert model.activation_grads[0]["weight"].dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"prelu_mode": "channel"}, ValueError, "prelu_mode must be one of 'shared', 'unit', got 'channel'"),
+        ({"prelu_init": float("nan")}, ValueError, "prelu_init must not be nan"),
+        ({"prelu_init": "0.25"}, TypeError, "prelu_init must be a real number, got str"),
+        ({"negative_slope": 0.1}, TypeError, r"activation 'prelu' got unexpected keyword arguments \['negative_slope'\]"),
+    ],
+)
+def test_prelu_bad_arguments_raise_clear_errors(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        MLP([2, 3, 1], activation="prelu", **kwargs)
+
+
+def test_model_is_in_evaluation_mode_except_during_train_step():
+    X, Y, _ = small_problem()
+    model = MLP([3, 4, 2], activation="rrelu")
+    assert model.training is False
+    seen = []
+    layer = model.activation_layers[0]
+    original = layer.forward
+    layer.forward = lambda z: (seen.append(layer.training), original(z))[1]
+    train_step(model, X, Y, lr=0.1)
+    assert seen == [True] and model.training is False
+    model.training = True
+    assert layer.training is True
+    with pytest.raises(TypeError, match="training must be a bool, got int"):
+        model.training = 1
+
+
+def test_rrelu_evaluation_mode_uses_the_mean_slope():
+    X, _, _ = small_problem()
+    a = MLP([3, 4, 2], activation="rrelu", lower=0.1, upper=0.3, seed=1).forward(X)
+    b = MLP([3, 4, 2], activation="leaky_relu", negative_slope=0.2, seed=1).forward(X)
+    assert np.allclose(a, b)
+
+
+def test_rrelu_training_mode_draws_slopes_in_range_and_backward_reuses_them():
+    layer = RReLU("rrelu", 50, np.float64)
+    layer.rng = np.random.default_rng(3)
+    layer.training = True
+    z = -np.abs(np.random.default_rng(0).standard_normal((8, 50))) - 0.1
+    h = layer.forward(z)
+    slopes = h / z
+    assert np.all((slopes >= 1 / 8) & (slopes <= 1 / 3)) and np.unique(slopes).size > 100
+    g = np.random.default_rng(1).standard_normal(z.shape)
+    grad_z, params = layer.backward(z, g)
+    assert np.allclose(grad_z, g * slopes) and params == {}
+    with pytest.raises(ValueError, match="pre-activation of its last forward pass"):
+        layer.backward(z.copy(), g)
+
+
+def test_rrelu_network_gradients_match_finite_differences_with_frozen_slopes():
+    # in training mode the loss is a random function; with the slopes of one draw frozen
+    # (evaluation mode with lower == upper), the hand-written gradients are exact
+    X, Y, _ = small_problem(seed=1)
+    model = MLP([3, 5, 4, 2], activation="rrelu", lower=0.2, upper=0.2, seed=2)
+    assert pre_activations_away_from_kinks(model, X)
+    check_all_gradients(model, X, Y, "mse")
+
+
+def test_rrelu_training_is_seeded_by_the_model_seed():
+    X, Y, _ = small_problem()
+    runs = []
+    for _ in range(2):
+        model = MLP([3, 4, 2], activation="rrelu", seed=7)
+        train(model, X, Y, lr=0.05, epochs=3, batch_size=4, seed=0)
+        runs.append(model.weights[0].copy())
+    assert np.array_equal(runs[0], runs[1])
+
+
+def test_rrelu_training_mode_slopes_match_the_library_rule():
+    z = -np.ones((1, 4))
+    layer = RReLU("rrelu", 4, np.float64, lower=0.1, upper=0.2)
+    layer.rng = np.random.default_rng(5)
+    layer.training = True
+    expected = rrelu_slopes(z, 0.1, 0.2, training=True, rng=np.random.default_rng(5))
+    assert np.allclose(layer.forward(z), z * expected)
+
+
+def test_rrelu_bad_bounds_raise_clear_errors():
+    with pytest.raises(ValueError, match="lower must be <= upper"):
+        MLP([2, 3, 1], activation="rrelu", lower=0.5, upper=0.1)
+    with pytest.raises(TypeError, match=r"activation 'rrelu' got unexpected keyword arguments \['negative_slope'\]"):
+        MLP([2, 3, 1], activation="rrelu", negative_slope=0.1)
