@@ -75,3 +75,39 @@ def real_scalar(
 def result(arr: np.ndarray):
     """Return a 0-d result as a numpy scalar and any other result unchanged."""
     return arr[()] if arr.ndim == 0 else arr
+
+
+def integer(value, name: str, low: int | None = 1) -> int:
+    """Return ``value`` as a Python int after checking it is an integer ``>= low``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (``bool`` is refused too).
+    ValueError
+        If ``value < low``.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    value = int(value)
+    if low is not None and value < low:
+        raise ValueError(f"{name} must be >= {low}, got {value}")
+    return value
+
+
+def seed_list(seeds, name: str = "seeds") -> list[int]:
+    """Return ``seeds`` as a non-empty list of non-negative ints.
+
+    Raises
+    ------
+    TypeError
+        If ``seeds`` is not a sequence of integers.
+    ValueError
+        If it is empty or has a negative entry.
+    """
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of integers, got {type(seeds).__name__}")
+    seeds = [integer(s, f"each entry of {name}", low=0) for s in seeds]
+    if not seeds:
+        raise ValueError(f"{name} must not be empty")
+    return seeds

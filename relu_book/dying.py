@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from relu_book._validation import as_float_array, real_scalar
+from relu_book._validation import as_float_array, real_scalar, integer as _int, seed_list as _seeds
 from relu_book.nn import MLP, train
 
 __all__ = [
@@ -54,24 +54,6 @@ __all__ = [
 ]
 
 # ------------------------------------------------------------------ validation
-
-
-def _int(value, name: str, low: int = 1) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    value = int(value)
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}, got {value}")
-    return value
-
-
-def _seeds(seeds) -> list[int]:
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a sequence of integers, got {type(seeds).__name__}")
-    seeds = [_int(s, "each entry of seeds", low=0) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds must not be empty")
-    return seeds
 
 
 def _values(values, name: str) -> list:

@@ -26,7 +26,7 @@ import numbers
 
 import numpy as np
 
-from relu_book._validation import as_float_array, real_scalar
+from relu_book._validation import as_float_array, real_scalar, integer as _int, seed_list as _seeds
 from relu_book.dying import born_dead_probability, born_dead_probability_exact, dead_unit_fraction
 from relu_book.nn import MLP, train
 
@@ -46,24 +46,6 @@ __all__ = [
     "born_dead_probability",
     "dead_unit_fraction",
 ]
-
-
-def _int(value, name: str, low: int = 1) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    value = int(value)
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}, got {value}")
-    return value
-
-
-def _seeds(seeds, name: str = "seeds") -> list[int]:
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"{name} must be a sequence of integers, got {type(seeds).__name__}")
-    seeds = [_int(s, f"each entry of {name}", low=0) for s in seeds]
-    if not seeds:
-        raise ValueError(f"{name} must not be empty")
-    return seeds
 
 
 def _chunks(X: np.ndarray, width: int):
@@ -586,14 +568,18 @@ def grid_region_changes(model, x_start, x_end, num=10_001):
     return (t[1:][changed] + t[:-1][changed]) / 2
 
 
-def _slopes(model, mask: np.ndarray) -> np.ndarray:
-    """The derivative of the activation on each side given by ``mask`` (True: positive side)."""
-    layer = model.activation_layers[0]
+def _slopes(model, index: int, mask: np.ndarray) -> np.ndarray:
+    """The derivative of hidden layer ``index``'s activation on each side given by ``mask``.
+
+    ``mask`` is True on the positive side. For PReLU the negative-side slope is
+    the layer's learned weight (one per unit, or one shared by the layer).
+    """
+    layer = model.activation_layers[index]
     if model.activation == "relu":
         return mask.astype(np.float64)
     if model.activation == "leaky_relu":
         return np.where(mask, 1.0, layer.kwargs.get("negative_slope", 0.01))
-    raise NotImplementedError  # pragma: no cover - prelu: slopes per unit, added with chapter 6
+    return np.where(mask, 1.0, layer.params["weight"].astype(np.float64))  # prelu
 
 
 def region_breakpoints(model, x_start, x_end, resolution=1e-9):
@@ -651,14 +637,14 @@ def region_breakpoints(model, x_start, x_end, resolution=1e-9):
     while True:
         h, h_dot = a + s * direction, direction
         candidates = []
-        for W, bias in zip(weights[:-1], biases[:-1]):
+        for index, (W, bias) in enumerate(zip(weights[:-1], biases[:-1])):
             z, z_dot = h @ W + bias, h_dot @ W
             with np.errstate(divide="ignore", invalid="ignore"):
                 roots = s - z / z_dot
             roots = roots[np.isfinite(roots) & (roots > s)]
             if roots.size:
                 candidates.append(roots.min())
-            slope = _slopes(model, z > 0)
+            slope = _slopes(model, index, z > 0)
             h, h_dot = z * slope, z_dot * slope
         t_next = min(candidates, default=np.inf)
         if t_next >= 1.0:

@@ -47,13 +47,12 @@ Everything is vectorised over the batch and computed in the model's dtype
 from __future__ import annotations
 
 import inspect
-import numbers
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
 import numpy as np
 
-from relu_book._validation import as_float_array, real_scalar
+from relu_book._validation import as_float_array, real_scalar, integer as _int
 from relu_book.activations import ACTIVATIONS, prelu, prelu_grad, rrelu, rrelu_grad
 
 __all__ = [
@@ -81,15 +80,6 @@ _DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 # ------------------------------------------------------------------ validation
-
-
-def _int(value, name: str, low: int = 1) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    value = int(value)
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}, got {value}")
-    return value
 
 
 def _choice(value, name: str, allowed) -> str:

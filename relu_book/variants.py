@@ -21,11 +21,10 @@ adds around them:
 
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 
-from relu_book._validation import as_float_array, real_scalar, result
+from relu_book._validation import as_float_array, real_scalar, result, integer as _int, seed_list as _seeds
 from relu_book.dying import learning_rate_sweep
 from relu_book.nn import MLP, PReLU
 
@@ -39,24 +38,6 @@ __all__ = [
     "VARIANTS",
     "variant_sweep",
 ]
-
-
-def _int(value, name: str, low: int = 1) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    value = int(value)
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}, got {value}")
-    return value
-
-
-def _seeds(seeds) -> list[int]:
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a sequence of integers, got {type(seeds).__name__}")
-    seeds = [_int(s, "each entry of seeds", low=0) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds must not be empty")
-    return seeds
 
 
 # ------------------------------------------------------------------ maxout

@@ -234,3 +234,21 @@ def test_chapter5_functions_are_available_from_experiments():
     assert experiments.born_dead_probability is dying.born_dead_probability
     assert experiments.dead_unit_fraction is dying.dead_unit_fraction
     assert experiments.born_dead_probability_exact(3, 2) == pytest.approx(1 - (1 - 2.0**-2) ** 3)
+
+
+@pytest.mark.parametrize("mode", ["unit", "shared"])
+def test_region_breakpoints_of_a_prelu_network_match_the_grid(mode):
+    from relu_book.experiments import grid_region_changes, region_breakpoints
+    from relu_book.nn import MLP
+
+    model = MLP([2, 16, 16, 1], activation="prelu", prelu_mode=mode, prelu_init=0.3, seed=3)
+    for layer in model.activation_layers:  # distinct slopes, as after training
+        layer.params["weight"] = layer.params["weight"] + np.linspace(0, 0.2, layer.params["weight"].size)
+    start, end = np.array([-2.0, -1.0]), np.array([2.0, 1.5])
+    breaks = region_breakpoints(model, start, end)
+    changes = grid_region_changes(model, start, end, num=200_001)
+    assert len(breaks) > 5
+    # Every change seen on the grid lies next to an exact breakpoint, and the
+    # grid misses at most the narrowest regions.
+    assert np.max(np.min(np.abs(changes[:, None] - breaks[None, :]), axis=1)) < 1e-4
+    assert 0 <= len(breaks) - len(changes) <= 2
