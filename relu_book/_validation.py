@@ -111,3 +111,18 @@ def seed_list(seeds, name: str = "seeds") -> list[int]:
     if not seeds:
         raise ValueError(f"{name} must not be empty")
     return seeds
+
+
+def generator(rng, name: str = "rng") -> np.random.Generator:
+    """Return a numpy Generator for ``rng``: a Generator, an int seed, or None (seed 0).
+
+    Raises
+    ------
+    TypeError
+        If ``rng`` is anything else.
+    """
+    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_))):
+        return np.random.default_rng(0 if rng is None else int(rng))
+    if isinstance(rng, np.random.Generator):
+        return rng
+    raise TypeError(f"{name} must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")

@@ -21,7 +21,7 @@ import functools
 import numpy as np
 from scipy import special
 
-from relu_book._validation import as_float_array, real_scalar, result
+from relu_book._validation import as_float_array, generator, real_scalar, result
 
 __all__ = [
     "relu",
@@ -378,10 +378,7 @@ def rrelu_slopes(x, lower=1.0 / 8, upper=1.0 / 3, training=False, rng=None):
     if not isinstance(training, (bool, np.bool_)):
         raise TypeError(f"training must be a bool, got {type(training).__name__}")
     if training:
-        if rng is None or isinstance(rng, (int, np.integer)):
-            rng = np.random.default_rng(0 if rng is None else int(rng))
-        elif not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
+        rng = generator(rng)
         slope = rng.uniform(lo, hi, size=x.shape).astype(x.dtype)
     else:
         slope = np.asarray((lo + hi) / 2, dtype=x.dtype)

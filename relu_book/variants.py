@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from relu_book._validation import as_float_array, real_scalar, result, integer as _int, seed_list as _seeds
+from relu_book._validation import as_float_array, generator, real_scalar, result, integer as _int, seed_list as _seeds
 from relu_book.dying import learning_rate_sweep
 from relu_book.nn import MLP, PReLU
 
@@ -299,10 +299,7 @@ def rrelu_divisor(x, lower=3.0, upper=8.0, training=False, rng=None, return_slop
     if not isinstance(training, (bool, np.bool_)):
         raise TypeError(f"training must be a bool, got {type(training).__name__}")
     if training:
-        if rng is None or isinstance(rng, (int, np.integer)):
-            rng = np.random.default_rng(0 if rng is None else int(rng))
-        elif not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
+        rng = generator(rng)
         divisor = rng.uniform(lo, hi, size=x.shape)
     else:
         divisor = np.full(x.shape, (lo + hi) / 2)
