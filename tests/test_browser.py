@@ -77,6 +77,10 @@ document.getElementById("f").onload = () => setTimeout(() => {{
 </script></body></html>"""
 
 
+#: Console messages of every page opened, by URL (filled by open_page).
+CONSOLE: dict[str, list[str]] = {}
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - the name http.server expects
         if self.path.startswith("/__harness__/"):
@@ -115,12 +119,15 @@ def _pages() -> list[str]:
 
 
 def open_page(url: str, *extra_flags: str) -> tuple[str, list[str]]:
-    """Return the DOM of ``url`` after its scripts ran, and every URL it requested."""
+    """Return the DOM of ``url`` after its scripts ran, and every URL it requested.
+
+    The page's console messages are kept in ``CONSOLE[url]``.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         netlog = Path(tmp) / "netlog.json"
         proc = subprocess.run(
             [CHROMIUM, *CHROMIUM_FLAGS, *extra_flags, f"--user-data-dir={tmp}/profile", f"--log-net-log={netlog}",
-             "--dump-dom", url],
+             "--enable-logging=stderr", "--v=0", "--dump-dom", url],
             capture_output=True,
             text=True,
             timeout=120,
@@ -128,6 +135,7 @@ def open_page(url: str, *extra_flags: str) -> tuple[str, list[str]]:
         )
         assert proc.returncode == 0, proc.stderr[-2000:]
         urls = _page_requests(json.loads(netlog.read_text(encoding="utf-8", errors="replace")))
+    CONSOLE[url] = [line.split("] ", 1)[-1] for line in proc.stderr.splitlines() if ":CONSOLE" in line]
     return proc.stdout, urls
 
 
@@ -156,6 +164,13 @@ def test_no_request_leaves_the_machine(rendered):
         hosts = {urlsplit(u).hostname for u in urls if urlsplit(u).scheme in {"http", "https", "ws", "wss"}}
         assert hosts <= {"127.0.0.1"}, f"{page} requested {sorted(hosts - {'127.0.0.1'})}"
         assert urls, f"{page}: the network log recorded nothing; the check would be vacuous"
+
+
+def test_no_javascript_error_in_the_console(rendered, server):
+    for page in rendered:
+        messages = CONSOLE[f"{server}/{page}"]
+        errors = [m for m in messages if re.search(r"Uncaught|Error|Failed to load", m)]
+        assert not errors, f"{page}: {errors}"
 
 
 def test_mathjax_typesets_every_formula(rendered):
