@@ -39,7 +39,7 @@ notebooks: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
 
-bench: html
+bench: html student
 	$(BIN)/python benchmarks/bench_activations.py
 	$(BIN)/python benchmarks/measure_book.py
 
