@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
 
-from relu_book._validation import real_scalar
+from relu_book._validation import integer, real_scalar
 
 __all__ = [
     "OKABE_ITO",
@@ -112,12 +112,6 @@ def use_house_style() -> None:
     mpl.rcParams.update(HOUSE_STYLE)
 
 
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    return int(value)
-
-
 def new_figure(nrows=1, ncols=1, **kw):
     """Create a figure and axes in the house style, with constrained layout.
 
@@ -145,8 +139,8 @@ def new_figure(nrows=1, ncols=1, **kw):
     2
     >>> plt.close(fig)
     """
-    nrows = _positive_int(nrows, "nrows")
-    ncols = _positive_int(ncols, "ncols")
+    nrows = integer(nrows, "nrows", low=None)
+    ncols = integer(ncols, "ncols", low=None)
     if nrows < 1 or ncols < 1:
         raise ValueError(f"nrows and ncols must be >= 1, got {nrows} and {ncols}")
     use_house_style()
@@ -294,9 +288,7 @@ def plot_function_and_derivative(
             raise TypeError(f"{label} must be callable, got {type(func).__name__}")
     lo, hi = _check_range(x_range)
     kinks = _check_kinks(kinks, lo, hi)
-    num = _positive_int(num, "num")
-    if num < 2:
-        raise ValueError(f"num must be >= 2, got {num}")
+    num = integer(num, "num", low=2)
     if not isinstance(name, str):
         raise TypeError(f"name must be a string, got {type(name).__name__}")
     if axes is None:

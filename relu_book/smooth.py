@@ -16,7 +16,6 @@ r"""Facts about the smooth relatives of ReLU, computed: SELU's constants, extrem
 from __future__ import annotations
 
 import functools
-import numbers
 from dataclasses import dataclass
 from typing import Callable
 
@@ -26,7 +25,7 @@ from scipy import integrate, optimize
 
 from relu_book import activations as act
 from relu_book import symbolic
-from relu_book._validation import real_scalar
+from relu_book._validation import integer as _int, real_scalar
 
 __all__ = [
     "normal_expectation",
@@ -48,14 +47,6 @@ __all__ = [
 def _callable(f, name: str) -> None:
     if not callable(f):
         raise TypeError(f"{name} must be callable, got {type(f).__name__}")
-
-
-def _int(value, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
 
 
 # ------------------------------------------------------- Gaussian expectations
