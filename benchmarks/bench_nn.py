@@ -20,8 +20,8 @@ import time
 
 import numpy as np
 
-from relu_book.experiments import make_spirals
 from relu_book.nn import MLP, train_step
+from relu_book.training import make_spirals
 
 SIZES = [2, 64, 64, 64, 3]
 BATCH = 32

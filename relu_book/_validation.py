@@ -11,17 +11,39 @@ import numbers
 
 import numpy as np
 
+try:  # the low-precision floats of ml_dtypes (bfloat16, float8_*, ...), when installed
+    import ml_dtypes
+except ImportError:  # pragma: no cover
+    ML_FLOAT_DTYPES = frozenset()
+else:
+    #: The floating dtypes of ``ml_dtypes`` (bfloat16, the float8, float6 and
+    #: float4 formats), which numpy reports as kind ``"V"`` (or ``"f"``).
+    ML_FLOAT_DTYPES = frozenset(
+        np.dtype(t)
+        for n, t in vars(ml_dtypes).items()
+        if n.startswith(("float", "bfloat")) and isinstance(t, type) and issubclass(t, np.generic)
+    )
+
 
 def as_float_array(x, name: str = "x") -> np.ndarray:
     """Return ``x`` as a floating-point array without copying or mutating it.
 
-    Floating arrays keep their dtype (float16, float32, float64, ...). Python
-    scalars, lists and integer or boolean arrays become float64.
+    Floating arrays keep their dtype (float16, float32, float64, ..., and the
+    low-precision floats of ``ml_dtypes`` such as bfloat16 and float8_e4m3fn).
+    Python scalars, lists and integer or boolean arrays become float64.
 
     Raises
     ------
     TypeError
         If ``x`` is ``None``, a string, complex, or not numeric.
+
+    Examples
+    --------
+    >>> import ml_dtypes
+    >>> as_float_array(np.array([1.5, -2.0], dtype=ml_dtypes.bfloat16)).dtype
+    dtype(bfloat16)
+    >>> as_float_array([1, 2]).dtype
+    dtype('float64')
     """
     if x is None:
         raise TypeError(f"{name} must be a real number or array of real numbers, got None")
@@ -32,7 +54,7 @@ def as_float_array(x, name: str = "x") -> np.ndarray:
     except (ValueError, TypeError) as exc:  # ragged nested lists
         raise TypeError(f"{name} must be a real number or array of real numbers ({exc})") from None
     kind = arr.dtype.kind
-    if kind == "f":
+    if kind == "f" or arr.dtype in ML_FLOAT_DTYPES:
         return arr
     if kind in "iub":
         return arr.astype(np.float64)
@@ -126,3 +148,197 @@ def generator(rng, name: str = "rng") -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     raise TypeError(f"{name} must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
+
+
+def random_seed(value, name: str = "seed") -> int:
+    """Return a random seed as a Python int after checking it is an integer ``>= 0``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (``bool`` is refused too).
+    ValueError
+        If ``value`` is negative.
+    """
+    return integer(value, name, low=0)
+
+
+def choice(value, name: str, allowed):
+    """Return ``value`` after checking it is one of the strings ``allowed``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not one of ``allowed`` (a non-string is never allowed).
+    """
+    if not isinstance(value, str) or value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value
+
+
+def boolean(value, name: str) -> bool:
+    """Return ``value`` as a Python bool after checking it is one (``numpy.bool_`` included).
+
+    Raises
+    ------
+    TypeError
+        If it is anything else (``0`` and ``1`` are refused too).
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+    return bool(value)
+
+
+def function(value, name: str, *, optional: bool = False):
+    """Return ``value`` after checking it is callable (or None, if ``optional``).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not callable.
+    """
+    if optional and value is None:
+        return value
+    if not callable(value):
+        alternative = " or None" if optional else ""
+        raise TypeError(f"{name} must be callable{alternative}, got {type(value).__name__}")
+    return value
+
+
+def instance(value, name: str, cls: type):
+    """Return ``value`` after checking it is an instance of ``cls``.
+
+    Raises
+    ------
+    TypeError
+        If it is not; the message gives the class's full name.
+    """
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be a {cls.__module__}.{cls.__qualname__}, got {type(value).__name__}")
+    return value
+
+
+def sequence(values, name: str) -> list:
+    """Return ``values`` as a non-empty list.
+
+    Raises
+    ------
+    TypeError
+        If ``values`` is a string or not iterable.
+    ValueError
+        If it is empty.
+    """
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a sequence, got {type(values).__name__}")
+    values = list(values)
+    if not values:
+        raise ValueError(f"{name} must not be empty")
+    return values
+
+
+# ------------------------------------------------------------------- sympy
+# sympy is imported inside these functions so that importing relu_book does
+# not import sympy (about half a second) until a symbolic function is called.
+
+
+def sympy_expr(value, name: str):
+    """Return ``value`` after checking it is a real-valued sympy expression.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a ``sympy.Expr`` (a relation such as ``Eq(x, 1)`` is not).
+    ValueError
+        If sympy knows it is not real.
+    """
+    import sympy
+
+    if not isinstance(value, sympy.Expr):
+        raise TypeError(
+            f"{name} must be a sympy expression such as sympy.Symbol('x'), got {type(value).__name__}"
+        )
+    if value.is_extended_real is False:
+        raise ValueError(f"{name} must be real, got {value}")
+    return value
+
+
+def sympy_symbol(value, name: str):
+    """Return ``value`` after checking it is a ``sympy.Symbol`` (a variable).
+
+    Raises
+    ------
+    TypeError
+        If it is not.
+    """
+    import sympy
+
+    if not isinstance(value, sympy.Symbol):
+        raise TypeError(f"{name} must be a sympy Symbol such as sympy.Symbol('x'), got {type(value).__name__}")
+    return value
+
+
+def sympy_real(value, name: str, *, positive: bool = False, allow_inf: bool = False):
+    """Return a real parameter as a sympy object, checking what can be checked.
+
+    ``int`` becomes ``Integer``, ``fractions.Fraction`` becomes ``Rational``
+    and ``float`` becomes ``Float`` (the same binary value); sympy
+    expressions, symbols included, are kept. Numbers are checked completely;
+    for symbolic parameters only what sympy can decide from the symbol's
+    assumptions (a symbol declared ``negative=True`` is refused where a
+    positive value is required).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number or sympy expression (``bool`` is refused).
+    ValueError
+        If it is nan, not real, infinite (unless ``allow_inf``) or, with
+        ``positive``, known not to be positive.
+    """
+    from fractions import Fraction
+
+    import sympy
+
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a real number or a sympy expression, got {type(value).__name__}")
+    if isinstance(value, sympy.Basic):
+        if not isinstance(value, sympy.Expr):
+            raise TypeError(f"{name} must be a real number or a sympy expression, got {type(value).__name__}")
+    elif isinstance(value, Fraction):
+        value = sympy.Rational(value.numerator, value.denominator)
+    elif isinstance(value, numbers.Integral):
+        value = sympy.Integer(int(value))
+    elif isinstance(value, numbers.Real):
+        value = sympy.Float(float(value))
+    else:
+        raise TypeError(f"{name} must be a real number or a sympy expression, got {type(value).__name__}")
+    if value.has(sympy.nan):
+        raise ValueError(f"{name} must not be nan")
+    if value.is_extended_real is False:
+        raise ValueError(f"{name} must be real, got {value}")
+    if value.is_infinite and not allow_inf:
+        raise ValueError(f"{name} must be finite, got {value}")
+    if positive and value.is_positive is False:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    return value
+
+
+def sympy_point(value, name: str = "point"):
+    """Return a finite real number as an exact sympy number (a float becomes its exact binary rational).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a number (a symbolic expression is refused).
+    ValueError
+        If it is nan or infinite.
+    """
+    import sympy
+
+    if isinstance(value, float):
+        value = sympy.Rational(value) if np.isfinite(value) else sympy.Float(value)
+    value = sympy_real(value, name)
+    if not value.is_number:
+        raise TypeError(f"{name} must be a real number, got the symbolic expression {value}")
+    return value

@@ -11,7 +11,9 @@ PyTorch's autograd returns for the matching ``torch.nn.functional`` operation;
 each docstring states that value and notes where TensorFlow or JAX differ.
 
 Names and keyword arguments follow ``torch.nn.functional``; the generalised
-ReLU follows ``keras.activations.relu``.
+ReLU follows ``keras.activations.relu``. Each activation has an entry in
+:mod:`relu_book.registry` (its kinks, the value returned at each, its figure
+style), from which ``__all__`` and :data:`ACTIVATIONS` are built.
 """
 
 from __future__ import annotations
@@ -22,35 +24,13 @@ import numpy as np
 from scipy import special
 
 from relu_book._validation import as_float_array, generator, real_scalar, result
+from relu_book.registry import REGISTRY
 
+# The public names: each activation of the registry with its derivative
+# (relu, relu_grad, ...), then the helpers and constants.
 __all__ = [
-    "relu",
-    "relu_grad",
-    "leaky_relu",
-    "leaky_relu_grad",
-    "prelu",
-    "prelu_grad",
-    "rrelu",
+    *(name for spec in REGISTRY for name in (spec.name, spec.name + "_grad")),
     "rrelu_slopes",
-    "rrelu_grad",
-    "relu6",
-    "relu6_grad",
-    "generalized_relu",
-    "generalized_relu_grad",
-    "softplus",
-    "softplus_grad",
-    "elu",
-    "elu_grad",
-    "selu",
-    "selu_grad",
-    "gelu",
-    "gelu_grad",
-    "silu",
-    "silu_grad",
-    "sigmoid",
-    "sigmoid_grad",
-    "tanh",
-    "tanh_grad",
     "SELU_ALPHA",
     "SELU_SCALE",
     "ACTIVATIONS",
@@ -196,7 +176,7 @@ def leaky_relu(x, negative_slope=0.01):
     """
     x = as_float_array(x)
     a = real_scalar(negative_slope, "negative_slope")
-    return result(np.where(x > 0, x, x * a))
+    return result(np.where(x > 0, x, x * a).astype(x.dtype, copy=False))
 
 
 @_nan_in_nan_out
@@ -240,9 +220,8 @@ def leaky_relu_grad(x, negative_slope=0.01):
 
 
 def _prelu_weight(x: np.ndarray, weight) -> np.ndarray:
+    """The slope(s) in the dtype of ``x``; inf and NaN are kept, so that a diverged slope propagates."""
     w = as_float_array(weight, "weight")
-    if not np.all(np.isfinite(w)):
-        raise ValueError("weight must be finite")
     try:
         shape = np.broadcast_shapes(x.shape, w.shape)
     except ValueError:
@@ -268,12 +247,21 @@ def prelu(x, weight):
         Input values.
     weight : array_like
         The slope :math:`a`; a scalar (channel-shared) or an array that
-        broadcasts against ``x`` (for example one slope per channel).
+        broadcasts to the shape of ``x`` (for example one slope per unit, of
+        shape ``(n_units,)`` for ``x`` of shape ``(batch, n_units)``). It is
+        cast to the dtype of ``x``. An infinite or NaN slope is not refused:
+        like a NaN in ``x`` it propagates to the outputs it touches (a slope
+        that diverged in training).
 
     Returns
     -------
     numpy.ndarray
         Same shape and floating dtype as ``x``.
+
+    Raises
+    ------
+    ValueError
+        If ``weight`` does not broadcast to the shape of ``x``.
 
     Examples
     --------
@@ -601,7 +589,7 @@ def generalized_relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     out = np.where(x >= t, x, (x - t) * a + 0)  # "+ 0" turns -0.0 into 0.0
     if m is not None:
         out = np.where(x >= m, np.asarray(m, dtype=x.dtype), out)
-    return result(out)
+    return result(out.astype(x.dtype, copy=False))
 
 
 @_nan_in_nan_out
@@ -770,7 +758,7 @@ def elu(x, alpha=1.0):
     x = as_float_array(x)
     a = real_scalar(alpha, "alpha")
     neg = np.expm1(np.minimum(x, 0)) * a
-    return result(np.where(x > 0, x, neg))
+    return result(np.where(x > 0, x, neg).astype(x.dtype, copy=False))
 
 
 @_nan_in_nan_out
@@ -806,7 +794,7 @@ def elu_grad(x, alpha=1.0):
     x = as_float_array(x)
     a = real_scalar(alpha, "alpha")
     one = np.ones((), dtype=x.dtype)
-    return result(np.where(x > 0, one, np.exp(np.minimum(x, 0)) * a))
+    return result(np.where(x > 0, one, np.exp(np.minimum(x, 0)) * a).astype(x.dtype, copy=False))
 
 
 @_nan_in_nan_out
@@ -836,7 +824,7 @@ def selu(x):
     array([0.        , 1.05070099])
     """
     x = as_float_array(x)
-    return result(np.asarray(elu(x, SELU_ALPHA)) * SELU_SCALE)
+    return result((np.asarray(elu(x, SELU_ALPHA)) * SELU_SCALE).astype(x.dtype, copy=False))
 
 
 @_nan_in_nan_out
@@ -867,7 +855,7 @@ def selu_grad(x):
     array([1.75809934, 1.05070099])
     """
     x = as_float_array(x)
-    return result(np.asarray(elu_grad(x, SELU_ALPHA)) * SELU_SCALE)
+    return result((np.asarray(elu_grad(x, SELU_ALPHA)) * SELU_SCALE).astype(x.dtype, copy=False))
 
 
 # -------------------------------------------------------------------- GELU, SiLU
@@ -1102,18 +1090,11 @@ def silu_grad(x):
     return result(s * (x * (1 - s) + 1))
 
 
-#: Name -> (function, derivative) for the activations whose only required
-#: argument is ``x``; keyword arguments are passed through by callers.
+#: Name -> (function, derivative) for the fixed activations of the registry
+#: (those a network wraps in a plain :class:`relu_book.nn.Activation`: every
+#: one but ``prelu`` and ``rrelu``); keyword arguments are passed through by callers.
 ACTIVATIONS = {
-    "relu": (relu, relu_grad),
-    "leaky_relu": (leaky_relu, leaky_relu_grad),
-    "relu6": (relu6, relu6_grad),
-    "generalized_relu": (generalized_relu, generalized_relu_grad),
-    "softplus": (softplus, softplus_grad),
-    "elu": (elu, elu_grad),
-    "selu": (selu, selu_grad),
-    "gelu": (gelu, gelu_grad),
-    "silu": (silu, silu_grad),
-    "sigmoid": (sigmoid, sigmoid_grad),
-    "tanh": (tanh, tanh_grad),
+    spec.name: (globals()[spec.name], globals()[spec.name + "_grad"])
+    for spec in REGISTRY
+    if spec.layer == "Activation"
 }

@@ -27,13 +27,12 @@ error measures return Python floats.
 
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 import sympy
 from numpy.polynomial import Chebyshev, Legendre
 
-from relu_book._validation import as_float_array, real_scalar, result
+from relu_book._validation import as_float_array, choice, function, integer, real_scalar, result, sympy_expr, sympy_symbol
 
 __all__ = [
     "least_squares_fit",
@@ -55,16 +54,6 @@ _CONSTANTS = ("zero", "l2", "max")
 
 
 # ----------------------------------------------------------------- validation
-
-
-def _degree(value, name: str = "degree", minimum: int = 0) -> int:
-    """A non-negative (or at least ``minimum``) Python int."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    value = int(value)
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return value
 
 
 def _half_width(a) -> float:
@@ -139,12 +128,11 @@ def least_squares_fit(f, degree, a=1.0, *, breakpoints=(0.0,), nodes=None):
     >>> np.round(p.convert(kind=np.polynomial.Polynomial).coef, 12) + 0.0
     array([0.5 , 0.75, 0.  ])
     """
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
-    d = _degree(degree)
+    function(f, "f")
+    d = integer(degree, "degree", low=0)
     half = _half_width(a)
     cuts = _breakpoints(breakpoints, half)
-    n = d + 32 if nodes is None else _degree(nodes, "nodes", minimum=1)
+    n = d + 32 if nodes is None else integer(nodes, "nodes", low=1)
     x, w = _gauss_pieces(half, cuts, n)
     fx = np.asarray(f(x), dtype=np.float64)
     if fx.shape != x.shape:
@@ -194,7 +182,7 @@ def step_least_squares(degree, a=1.0):
     >>> s(np.array([-1.0, 0.0, 1.0]))
     array([-0.25,  0.5 ,  1.25])
     """
-    d = _degree(degree)
+    d = integer(degree, "degree", low=0)
     return least_squares_fit(_step, d, a, breakpoints=(0.0,), nodes=d // 2 + 2)
 
 
@@ -223,7 +211,7 @@ def relu_least_squares(degree, a=1.0):
     >>> p.convert(kind=np.polynomial.Polynomial).coef * 32
     array([ 3., 16., 15.])
     """
-    d = _degree(degree)
+    d = integer(degree, "degree", low=0)
     return least_squares_fit(_relu, d, a, breakpoints=(0.0,), nodes=d // 2 + 2)
 
 
@@ -282,10 +270,9 @@ def relu_from_step(degree, a=1.0, constant="zero"):
     >>> q.convert(kind=np.polynomial.Polynomial).coef * 8
     array([0., 4., 3.])
     """
-    d = _degree(degree, minimum=1)
+    d = integer(degree, "degree", low=1)
     half = _half_width(a)
-    if constant not in _CONSTANTS:
-        raise ValueError(f'constant must be one of "zero", "l2", "max", got {constant!r}')
+    choice(constant, "constant", _CONSTANTS)
     q = step_least_squares(d - 1, half).integ(lbnd=0.0)  # q(0) = 0
     if constant == "l2":
         # mean of relu - q over [-a, a]: (a^2 / 2 - int q) / (2a); int q = 2a * (Legendre coefficient 0)
@@ -326,7 +313,7 @@ def relu_chebyshev(degree, a=1.0):
     >>> np.round(p(np.array([-1.0, 0.0, 1.0])), 6)
     array([-0.146447,  0.353553,  0.853553])
     """
-    d = _degree(degree)
+    d = integer(degree, "degree", low=0)
     half = _half_width(a)
     return Chebyshev.interpolate(_relu, d, domain=[-half, half])
 
@@ -476,7 +463,7 @@ def error_table(degrees, half_widths=(1.0,), methods=None):
     for m in methods:
         if m not in APPROXIMATIONS:
             raise ValueError(f"methods must be keys of APPROXIMATIONS {list(APPROXIMATIONS)}, got {m!r}")
-    degrees = [_degree(d, "degrees", minimum=1) for d in degrees]
+    degrees = [integer(d, "degrees", low=1) for d in degrees]
     half_widths = [_half_width(a) for a in half_widths]
     rows = []
     for m in methods:
@@ -504,14 +491,13 @@ def _sympy_half_width(a) -> sympy.Expr:
     return a
 
 
-def _sympy_expr(expr, x):
-    if not isinstance(x, sympy.Symbol):
-        raise TypeError(f"x must be a sympy Symbol, got {type(x).__name__}")
-    if not isinstance(expr, sympy.Expr):
-        raise TypeError(f"expr must be a sympy expression, got {type(expr).__name__}")
+def _sympy_expr(expr, x, name: str = "expr"):
+    """A sympy expression of the symbol ``x`` and of nothing else."""
+    x = sympy_symbol(x, "x")
+    expr = sympy_expr(expr, name)
     extra = expr.free_symbols - {x}
     if extra:
-        raise ValueError(f"expr must depend on x only, got free symbols {sorted(map(str, extra))}")
+        raise ValueError(f"{name} must depend on x only, got free symbols {sorted(map(str, extra))}")
     return expr
 
 
@@ -549,7 +535,7 @@ def exact_least_squares(expr, x, degree, a=1):
     3*x/4 + 1/2
     """
     expr = _sympy_expr(expr, x)
-    d = _degree(degree)
+    d = integer(degree, "degree", low=0)
     half = _sympy_half_width(a)
     t = sympy.Dummy("t", real=True)
     f = expr.subs(x, t).rewrite(sympy.Piecewise)
@@ -589,8 +575,8 @@ def exact_l2_error(p, x, a=1, target=None):
     >>> exact_l2_error(x / 2 + sympy.Rational(1, 4), x)
     sqrt(6)/12
     """
-    p = _sympy_expr(p, x)
-    f = sympy.Max(0, x) if target is None else _sympy_expr(target, x)
+    p = _sympy_expr(p, x, "p")
+    f = sympy.Max(0, x) if target is None else _sympy_expr(target, x, "target")
     half = _sympy_half_width(a)
     integrand = sympy.piecewise_fold(((p - f) ** 2).rewrite(sympy.Piecewise))
     return sympy.sqrt(sympy.simplify(sympy.integrate(integrand, (x, -half, half))))
@@ -629,7 +615,7 @@ def exact_max_error(p, x, a=1):
     >>> exact_max_error(sympy.Rational(3, 32) + x / 2 + sympy.Rational(15, 32) * x**2, x)
     (3/32, 0)
     """
-    p = _sympy_expr(p, x)
+    p = _sympy_expr(p, x, "p")
     if not p.is_polynomial(x):
         raise ValueError(f"p must be a polynomial in {x}, got {p}")
     half = _sympy_half_width(a)

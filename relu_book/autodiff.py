@@ -40,6 +40,7 @@ from typing import Callable
 
 import numpy as np
 
+from relu_book import activations
 from relu_book._validation import as_float_array, real_scalar
 
 __all__ = [
@@ -287,8 +288,8 @@ def relu(x, at_zero=0.0) -> Var:
     c = real_scalar(at_zero, "at_zero", low=0.0, high=1.0)
     x = _lift(x)
     v = x.value
-    local = np.where(v > 0, 1.0, np.where(v == 0, c, 0.0)).astype(v.dtype)
-    return Var(np.maximum(v, 0), _parents=(x,), _vjp=lambda g: (g * local,), _op="relu")
+    local = activations.relu_grad(v, at_zero=c)
+    return Var(activations.relu(v), _parents=(x,), _vjp=lambda g: (g * local,), _op="relu")
 
 
 def absolute(x, at_zero=0.0) -> Var:
@@ -434,7 +435,7 @@ def heaviside(x, at_zero=0.5) -> Var:
     h0 = real_scalar(at_zero, "at_zero", low=0.0, high=1.0)
     x = _lift(x)
     v = x.value
-    out = np.where(v > 0, 1.0, np.where(v == 0, h0, 0.0)).astype(v.dtype)
+    out = activations.relu_grad(v, at_zero=h0)  # H is the derivative of relu, with H(0) = h0
     return Var(out, _parents=(x,), _vjp=lambda g: (np.zeros_like(g),), _op="heaviside")
 
 

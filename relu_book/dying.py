@@ -24,12 +24,12 @@ arguments give the same numbers.
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-from relu_book._validation import as_float_array, real_scalar, integer as _int, seed_list as _seeds
+from relu_book._validation import as_float_array, instance, real_scalar, sequence
+from relu_book._validation import integer as _int, seed_list as _seeds
 from relu_book.nn import MLP, train
 
 __all__ = [
@@ -52,24 +52,6 @@ __all__ = [
     "remedy_comparison",
     "revival_demo",
 ]
-
-# ------------------------------------------------------------------ validation
-
-
-def _values(values, name: str) -> list:
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
-        raise TypeError(f"{name} must be a sequence, got {type(values).__name__}")
-    values = list(values)
-    if not values:
-        raise ValueError(f"{name} must not be empty")
-    return values
-
-
-def _check_model(model) -> MLP:
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be a relu_book.nn.MLP, got {type(model).__name__}")
-    return model
-
 
 # ===================================================================== born dead
 
@@ -339,7 +321,7 @@ def dead_units(model, X) -> list[np.ndarray]:
     >>> dead_units(model, [[0.5], [2.0]])  # positive inputs: the second unit never fires
     [array([False,  True])]
     """
-    model = _check_model(model)
+    model = instance(model, "model", MLP)
     model.forward(X)
     return [np.all(rec.pre_activation <= 0, axis=0) for rec in model.activations[:-1]]
 
@@ -558,7 +540,7 @@ def train_and_measure(layer_sizes=(2, 32, 32, 1), *, lr, seed=0, bias=0.0, activ
 
 
 def _sweep(name, values, seeds, make_kwargs) -> dict:
-    values = _values(values, name)
+    values = sequence(values, name)
     seeds = _seeds(seeds)
     shape = (len(values), len(seeds))
     out = {name: np.array(values), "seeds": np.array(seeds)}
@@ -663,7 +645,7 @@ def depth_sweep(depths, seeds=range(5), width=16, lr=0.1, **kwargs) -> dict:
     >>> out["depth"].tolist()
     [1, 2]
     """
-    depths = [_int(d, "each entry of depths") for d in _values(depths, "depths")]
+    depths = [_int(d, "each entry of depths") for d in sequence(depths, "depths")]
     width = _int(width, "width")
     return {("depth" if k == "depths" else k): v for k, v in
             _sweep("depths", depths, seeds,

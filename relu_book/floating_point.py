@@ -35,7 +35,8 @@ from dataclasses import dataclass
 import ml_dtypes
 import numpy as np
 
-from relu_book._validation import real_scalar
+from relu_book._validation import integer, random_seed, real_scalar
+from relu_book.activations import relu, relu_grad
 
 __all__ = [
     "PRECISIONS",
@@ -74,22 +75,6 @@ def _dtype(value, name: str = "dtype") -> np.dtype:
     if dt not in PRECISIONS.values():
         raise ValueError(f"{name} must be one of {list(PRECISIONS)}, got {dt}")
     return dt
-
-
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return int(value)
-
-
-def _seed(value) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"seed must be >= 0, got {value}")
-    return int(value)
 
 
 # ------------------------------------------------------------------------- data
@@ -151,8 +136,8 @@ def synthetic_digits(n, seed=0):
     >>> bool(np.all(np.round(X * 255) == X * 255))
     True
     """
-    n = _positive_int(n, "n")
-    rng = np.random.default_rng(_seed(seed))
+    n = integer(n, "n")
+    rng = np.random.default_rng(random_seed(seed))
     protos = _stroke_prototypes(rng)
     y = rng.integers(0, _N_CLASSES, size=n)
     shifts = rng.integers(-2, 3, size=(n, 2))
@@ -275,10 +260,10 @@ def init_mlp(sizes, dtype, seed=0):
     [((4, 3), 'float16'), ((3, 2), 'float16')]
     """
     dt = _dtype(dtype)
-    sizes = [_positive_int(s, "sizes") for s in sizes]
+    sizes = [integer(s, "sizes") for s in sizes]
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least 2 layer widths, got {len(sizes)}")
-    rng = np.random.default_rng(_seed(seed))
+    rng = np.random.default_rng(random_seed(seed))
     params = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         bound = 1.0 / math.sqrt(fan_in)
@@ -295,7 +280,7 @@ def _forward(params, X, dt, acc_dt):
         z = matmul_in(hs[-1], W, dt, acc_dt) + b  # rounding after the product, then after the bias add
         zs.append(z)
         if layer < len(params) - 1:
-            hs.append(np.maximum(z, np.zeros((), dt)))
+            hs.append(relu(z))
     return zs, hs
 
 
@@ -309,8 +294,7 @@ def _backward(params, zs, hs, Y, dt, acc_dt, at_zero):
         grads[layer] = (matmul_in(hs[layer].T, delta, dt, acc_dt), np.sum(delta, axis=0, dtype=dt))
         if layer > 0:
             z = zs[layer - 1]
-            mask = np.where(z > 0, 1.0, np.where(z == 0, at_zero, 0.0)).astype(dt)
-            delta = matmul_in(delta, W.T, dt, acc_dt) * mask
+            delta = matmul_in(delta, W.T, dt, acc_dt) * relu_grad(z, at_zero=at_zero)
     return grads
 
 
@@ -435,11 +419,11 @@ def precision_run(dtype, seed=0, *, steps=16, batch=32, hidden=(32, 32), lr=0.25
     """
     dt = _dtype(dtype)
     acc_dt = dt if accumulate is None else _dtype(accumulate, "accumulate")
-    steps = _positive_int(steps, "steps")
-    batch = _positive_int(batch, "batch")
-    hidden = tuple(_positive_int(h, "hidden") for h in hidden)
+    steps = integer(steps, "steps")
+    batch = integer(batch, "batch")
+    hidden = tuple(integer(h, "hidden") for h in hidden)
     lr = real_scalar(lr, "lr", low=0.0, low_inclusive=False)
-    seed = _seed(seed)
+    seed = random_seed(seed)
     X, y = synthetic_digits(steps * batch, seed=seed)
     Y = np.eye(_N_CLASSES)[y]
     params = init_mlp((X.shape[1], *hidden, _N_CLASSES), dt, seed=seed + 10_000)
@@ -532,9 +516,9 @@ def exact_zero_example(dtype="float16", seed=0, *, n=512, hidden=32):
     True
     """
     dt = _dtype(dtype)
-    n = _positive_int(n, "n")
-    hidden = _positive_int(hidden, "hidden")
-    seed = _seed(seed)
+    n = integer(n, "n")
+    hidden = integer(hidden, "hidden")
+    seed = random_seed(seed)
     X, _ = synthetic_digits(n, seed=seed)
     (W, b), *_ = init_mlp((X.shape[1], hidden, _N_CLASSES), dt, seed=seed + 10_000)
     xb = X.astype(dt)

@@ -52,8 +52,10 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from relu_book._validation import as_float_array, real_scalar, integer as _int
+from relu_book._validation import as_float_array, boolean, choice, function, instance, random_seed, real_scalar
+from relu_book._validation import integer as _int
 from relu_book.activations import ACTIVATIONS, prelu, prelu_grad, rrelu, rrelu_grad
+from relu_book.registry import REGISTRY
 
 __all__ = [
     "Activation",
@@ -64,6 +66,7 @@ __all__ = [
     "register_activation",
     "activation_names",
     "INITS",
+    "Loss",
     "LOSSES",
     "LayerRecord",
     "MLP",
@@ -74,19 +77,86 @@ __all__ = [
 
 #: Weight initialisations understood by :class:`MLP`.
 INITS = ("he", "xavier", "normal")
-#: Losses understood by :meth:`MLP.loss_and_grads`.
-LOSSES = ("mse", "cross_entropy")
 _DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 # ------------------------------------------------------------------ validation
 
 
-def _choice(value, name: str, allowed) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        options = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"{name} must be one of {options}, got {value!r}")
-    return value
+def _layer_sizes(layer_sizes) -> list[int]:
+    """The widths of an :class:`MLP`: at least two integers >= 1."""
+    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
+        raise TypeError(f"layer_sizes must be a sequence of integers, got {type(layer_sizes).__name__}")
+    sizes = [_int(n, "each entry of layer_sizes") for n in layer_sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes must have at least 2 entries (input and output), got {len(sizes)}")
+    return sizes
+
+
+def _init_std_argument(init: str, init_std):
+    """``init_std`` checked: a standard deviation >= 0 with ``init="normal"``, None otherwise."""
+    if init == "normal":
+        if init_std is None:
+            raise ValueError('init="normal" needs init_std, the standard deviation of the weights')
+        return real_scalar(init_std, "init_std", low=0.0)
+    if init_std is not None:
+        raise ValueError(f'init_std is only used with init="normal", got init={init!r}')
+    return None
+
+
+def _model_dtype(dtype) -> np.dtype:
+    """float32 or float64, as a numpy dtype."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
+    if dtype not in _DTYPES:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype}")
+    return dtype
+
+
+def _check_parameters(model) -> None:
+    """Check that the model's weights and biases still have their shapes and dtype (they are public)."""
+    for i, (W, b) in enumerate(zip(model.weights, model.biases)):
+        shape = (model.layer_sizes[i], model.layer_sizes[i + 1])
+        if not isinstance(W, np.ndarray) or W.shape != shape or W.dtype != model.dtype:
+            got = f"{W.shape} {W.dtype}" if isinstance(W, np.ndarray) else type(W).__name__
+            raise ValueError(f"weights[{i}] must be an array of shape {shape} and dtype {model.dtype}, got {got}")
+        if not isinstance(b, np.ndarray) or b.shape != shape[1:] or b.dtype != model.dtype:
+            got = f"{b.shape} {b.dtype}" if isinstance(b, np.ndarray) else type(b).__name__
+            raise ValueError(f"biases[{i}] must be an array of shape {shape[1:]} and dtype {model.dtype}, got {got}")
+
+
+def _inputs(X, n_in: int, dtype) -> np.ndarray:
+    """A non-empty batch of inputs, shape ``(batch, n_in)``, in the model's dtype."""
+    X = as_float_array(X, "X")
+    if X.ndim != 2 or X.shape[1] != n_in:
+        raise ValueError(f"X must have shape (batch, {n_in}), got {X.shape}")
+    if X.shape[0] == 0:
+        raise ValueError("X must hold at least one example, got an empty batch")
+    return X.astype(dtype, copy=False)
+
+
+def _regression_targets(Y, batch: int, n_out: int, dtype) -> np.ndarray:
+    """Real targets of shape ``(batch, n_out)``, in the model's dtype."""
+    Y = as_float_array(Y, "Y")
+    if Y.shape != (batch, n_out):
+        raise ValueError(f"Y must have shape ({batch}, {n_out}), got {Y.shape}")
+    return Y.astype(dtype, copy=False)
+
+
+def _class_labels(Y, batch: int, n_out: int, dtype) -> np.ndarray:
+    """Integer class labels in ``0 .. n_out - 1``, one per example (``dtype`` is not used)."""
+    if isinstance(Y, (str, bytes)) or Y is None:
+        raise TypeError(f"Y must be an array of integer class labels, got {type(Y).__name__}")
+    Y = np.asarray(Y)
+    if Y.dtype.kind not in "iu":
+        raise TypeError(f"Y must hold integer class labels for cross_entropy, got dtype {Y.dtype}")
+    if Y.shape != (batch,):
+        raise ValueError(f"Y must have shape ({batch},), one label per example, got {Y.shape}")
+    if Y.size and (Y.min() < 0 or Y.max() >= n_out):
+        raise ValueError(f"Y labels must lie in 0..{n_out - 1}, got values in {Y.min()}..{Y.max()}")
+    return Y
 
 
 # ----------------------------------------------------------------- activations
@@ -236,7 +306,7 @@ class PReLU(Activation):
                 f"activation 'prelu' got unexpected keyword arguments {sorted(kwargs)}; "
                 "it accepts ['prelu_mode', 'prelu_init']"
             )
-        _choice(prelu_mode, "prelu_mode", PRELU_MODES)
+        choice(prelu_mode, "prelu_mode", PRELU_MODES)
         prelu_init = real_scalar(prelu_init, "prelu_init")
         self.name = name
         self.n_units = _int(n_units, "n_units")
@@ -246,23 +316,17 @@ class PReLU(Activation):
         self.params = {"weight": np.full(size, prelu_init, dtype=np.dtype(dtype))}
 
     def forward(self, z):
-        """Return :math:`\\max(0, z) + a \\min(0, z)`, elementwise."""
-        w = self.params["weight"]
-        if np.all(np.isfinite(w)):
-            return prelu(z, w)
-        return np.where(z > 0, z, z * w)  # a diverged slope: let inf/NaN propagate instead of raising
+        """Return :math:`\\max(0, z) + a \\min(0, z)`, elementwise (a diverged slope propagates inf/NaN)."""
+        return prelu(z, self.params["weight"])
 
     def derivative(self, z):
         """Return :math:`\\partial f/\\partial z`: 1 where :math:`z > 0`, the slope elsewhere."""
-        w = self.params["weight"]
-        if np.all(np.isfinite(w)):
-            return prelu_grad(z, w)[0]
-        return np.where(z > 0, np.ones((), dtype=z.dtype), np.broadcast_to(w, z.shape))
+        return prelu_grad(z, self.params["weight"])[0]
 
     def backward(self, z, grad_h):
         """Return ``(grad_z, {"weight": dL/da})``, summing over the batch (and the units if shared)."""
-        grad_x = self.derivative(z)
-        grad_a = grad_h * np.minimum(z, 0)
+        grad_x, partial_a = prelu_grad(z, self.params["weight"])
+        grad_a = grad_h * partial_a
         if self.mode == "shared":
             grad_w = np.sum(grad_a).reshape(1)
         else:
@@ -353,11 +417,13 @@ class RReLU(Activation):
         return f"RReLU(lower={self.kwargs['lower']!r}, upper={self.kwargs['upper']!r})"
 
 
-#: Activation name -> factory ``(name, n_units, dtype, **kwargs) -> Activation``.
+#: Activation name -> factory ``(name, n_units, dtype, **kwargs) -> Activation``:
+#: for each entry of :data:`relu_book.registry.REGISTRY` the class its
+#: ``layer`` names (:class:`Activation`, :class:`PReLU` or :class:`RReLU`), and
+#: :class:`Activation` for ``"linear"``.
 ACTIVATION_LAYERS: dict[str, Callable[..., Activation]] = {
-    **{name: Activation for name in (*ACTIVATIONS, "linear")},
-    "prelu": PReLU,
-    "rrelu": RReLU,
+    **{spec.name: globals()[spec.layer] for spec in REGISTRY},
+    "linear": Activation,
 }
 
 
@@ -369,8 +435,7 @@ def register_activation(name: str, factory: Callable[..., Activation]) -> None:
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty string, got {name!r}")
-    if not callable(factory):
-        raise TypeError(f"factory must be callable, got {type(factory).__name__}")
+    function(factory, "factory")
     ACTIVATION_LAYERS[name] = factory
 
 
@@ -383,6 +448,66 @@ def activation_names() -> tuple[str, ...]:
     True
     """
     return tuple(ACTIVATION_LAYERS)
+
+
+# --------------------------------------------------------------------- losses
+
+
+def _mse(output: np.ndarray, Y: np.ndarray) -> float:
+    diff = output - Y
+    return 0.5 * float(np.sum(diff * diff)) / output.shape[0]
+
+
+def _mse_grad(output: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    return (output - Y) / output.shape[0]
+
+
+def _softmax_parts(output: np.ndarray):
+    """``(shifted, exp(shifted), row sums)`` with ``shifted`` = output minus its row maximum (no overflow)."""
+    shifted = output - output.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return shifted, exp, exp.sum(axis=1, keepdims=True)
+
+
+def _cross_entropy(output: np.ndarray, labels: np.ndarray) -> float:
+    shifted, _, total = _softmax_parts(output)
+    rows = np.arange(output.shape[0])
+    return float(np.mean(np.log(total[:, 0]) - shifted[rows, labels]))
+
+
+def _cross_entropy_grad(output: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    _, exp, total = _softmax_parts(output)
+    grad = exp / total
+    grad[np.arange(output.shape[0]), labels] -= 1
+    grad /= output.shape[0]
+    return grad
+
+
+class Loss(NamedTuple):
+    r"""A loss of :meth:`MLP.loss_and_grads`: its value, its gradient and its targets.
+
+    ``value(output, targets)`` and ``gradient(output, targets)`` take the
+    network's output :math:`\hat Y` (shape ``(batch, n_out)``) and the checked
+    targets; both are averages over the batch. ``targets(Y, batch, n_out,
+    dtype)`` checks and converts the targets.
+    """
+
+    #: :math:`\mathcal L(\hat Y, Y)`, a float.
+    value: Callable[[np.ndarray, np.ndarray], float]
+    #: :math:`\partial \mathcal L / \partial \hat Y`, an array shaped like the output.
+    gradient: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    #: Checks the targets of a batch and returns them as an array.
+    targets: Callable[..., np.ndarray]
+
+
+#: The losses understood by :meth:`MLP.loss_and_grads` and :func:`train`, by name:
+#: ``"mse"`` (real targets, :math:`\frac1B \sum_n \frac12 \lVert \hat y_n - y_n \rVert^2`,
+#: gradient :math:`(\hat Y - Y)/B`) and ``"cross_entropy"`` (integer class labels,
+#: softmax cross-entropy, gradient :math:`(\operatorname{softmax}(\hat Y) - \text{onehot}(Y))/B`).
+LOSSES: dict[str, Loss] = {
+    "mse": Loss(_mse, _mse_grad, _regression_targets),
+    "cross_entropy": Loss(_cross_entropy, _cross_entropy_grad, _class_labels),
+}
 
 
 # ------------------------------------------------------------------------ MLP
@@ -473,26 +598,12 @@ class MLP:
         dtype=np.float64,
         **activation_kwargs,
     ):
-        if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
-            raise TypeError(f"layer_sizes must be a sequence of integers, got {type(layer_sizes).__name__}")
-        sizes = [_int(n, "each entry of layer_sizes") for n in layer_sizes]
-        if len(sizes) < 2:
-            raise ValueError(f"layer_sizes must have at least 2 entries (input and output), got {len(sizes)}")
-        _choice(activation, "activation", activation_names())
-        _choice(init, "init", INITS)
-        seed = _int(seed, "seed", low=0)
-        if init == "normal":
-            if init_std is None:
-                raise ValueError('init="normal" needs init_std, the standard deviation of the weights')
-            init_std = real_scalar(init_std, "init_std", low=0.0)
-        elif init_std is not None:
-            raise ValueError(f'init_std is only used with init="normal", got init={init!r}')
-        try:
-            dtype = np.dtype(dtype)
-        except TypeError:
-            raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
-        if dtype not in _DTYPES:
-            raise TypeError(f"dtype must be float32 or float64, got {dtype}")
+        sizes = _layer_sizes(layer_sizes)
+        choice(activation, "activation", activation_names())
+        choice(init, "init", INITS)
+        seed = random_seed(seed)
+        init_std = _init_std_argument(init, init_std)
+        dtype = _model_dtype(dtype)
 
         self.layer_sizes = tuple(sizes)
         self.activation = activation
@@ -532,9 +643,7 @@ class MLP:
 
     @training.setter
     def training(self, value) -> None:
-        if not isinstance(value, (bool, np.bool_)):
-            raise TypeError(f"training must be a bool, got {type(value).__name__}")
-        self._training = bool(value)
+        self._training = boolean(value, "training")
         for layer in self.activation_layers:
             layer.training = self._training
 
@@ -545,45 +654,6 @@ class MLP:
 
     def __repr__(self) -> str:
         return f"MLP({list(self.layer_sizes)}, activation={self.activation!r}, init={self.init!r}, seed={self.seed})"
-
-    # ---------------------------------------------------------------- checks
-
-    def _check_parameters(self) -> None:
-        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
-            shape = (self.layer_sizes[i], self.layer_sizes[i + 1])
-            if not isinstance(W, np.ndarray) or W.shape != shape or W.dtype != self.dtype:
-                got = f"{W.shape} {W.dtype}" if isinstance(W, np.ndarray) else type(W).__name__
-                raise ValueError(f"weights[{i}] must be an array of shape {shape} and dtype {self.dtype}, got {got}")
-            if not isinstance(b, np.ndarray) or b.shape != shape[1:] or b.dtype != self.dtype:
-                got = f"{b.shape} {b.dtype}" if isinstance(b, np.ndarray) else type(b).__name__
-                raise ValueError(f"biases[{i}] must be an array of shape {shape[1:]} and dtype {self.dtype}, got {got}")
-
-    def _check_inputs(self, X) -> np.ndarray:
-        X = as_float_array(X, "X")
-        n_in = self.layer_sizes[0]
-        if X.ndim != 2 or X.shape[1] != n_in:
-            raise ValueError(f"X must have shape (batch, {n_in}), got {X.shape}")
-        if X.shape[0] == 0:
-            raise ValueError("X must hold at least one example, got an empty batch")
-        return X.astype(self.dtype, copy=False)
-
-    def _check_targets(self, Y, batch: int, loss: str) -> np.ndarray:
-        n_out = self.layer_sizes[-1]
-        if loss == "cross_entropy":
-            if isinstance(Y, (str, bytes)) or Y is None:
-                raise TypeError(f"Y must be an array of integer class labels, got {type(Y).__name__}")
-            Y = np.asarray(Y)
-            if Y.dtype.kind not in "iu":
-                raise TypeError(f"Y must hold integer class labels for cross_entropy, got dtype {Y.dtype}")
-            if Y.shape != (batch,):
-                raise ValueError(f"Y must have shape ({batch},), one label per example, got {Y.shape}")
-            if Y.size and (Y.min() < 0 or Y.max() >= n_out):
-                raise ValueError(f"Y labels must lie in 0..{n_out - 1}, got values in {Y.min()}..{Y.max()}")
-            return Y
-        Y = as_float_array(Y, "Y")
-        if Y.shape != (batch, n_out):
-            raise ValueError(f"Y must have shape ({batch}, {n_out}), got {Y.shape}")
-        return Y.astype(self.dtype, copy=False)
 
     # --------------------------------------------------------------- passes
 
@@ -616,8 +686,8 @@ class MLP:
         array([[3.],
                [2.]])
         """
-        X = self._check_inputs(X)
-        self._check_parameters()
+        X = _inputs(X, self.layer_sizes[0], self.dtype)
+        _check_parameters(self)
         self._input = X
         records = []
         H = X
@@ -675,24 +745,11 @@ class MLP:
         >>> bool(np.allclose(gb[-1].sum(), 0.0))  # softmax minus one-hot sums to 0
         True
         """
-        loss = _choice(loss, "loss", LOSSES)
+        spec = LOSSES[choice(loss, "loss", LOSSES)]
         output = self.forward(X)
-        Y = self._check_targets(Y, output.shape[0], loss)
-        batch = output.shape[0]
-        if loss == "mse":
-            diff = output - Y
-            value = 0.5 * float(np.sum(diff * diff)) / batch
-            grad = diff / batch
-        else:
-            shifted = output - output.max(axis=1, keepdims=True)
-            exp = np.exp(shifted)
-            total = exp.sum(axis=1, keepdims=True)
-            rows = np.arange(batch)
-            value = float(np.mean(np.log(total[:, 0]) - shifted[rows, Y]))
-            grad = exp / total
-            grad[rows, Y] -= 1
-            grad /= batch
-        grads_W, grads_b = self._backward(grad.astype(self.dtype, copy=False))
+        Y = spec.targets(Y, output.shape[0], self.layer_sizes[-1], self.dtype)
+        value = spec.value(output, Y)
+        grads_W, grads_b = self._backward(spec.gradient(output, Y).astype(self.dtype, copy=False))
         return value, grads_W, grads_b
 
     def _backward(self, grad_out):
@@ -783,8 +840,7 @@ def train_step(model, X, Y, lr, loss="mse"):
     >>> after < before
     True
     """
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    instance(model, "model", MLP)
     lr = _check_lr(lr)
     previous = model.training
     model.training = True
@@ -850,17 +906,15 @@ def train(model, X, Y, lr, epochs, batch_size, seed=0, loss="mse", callback=None
     >>> bool(history.loss[-1] < history.loss[0])
     True
     """
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    instance(model, "model", MLP)
     lr = _check_lr(lr)
     epochs = _int(epochs, "epochs")
     batch_size = _int(batch_size, "batch_size")
-    seed = _int(seed, "seed", low=0)
-    loss = _choice(loss, "loss", LOSSES)
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
-    X = model._check_inputs(X)
-    Y = model._check_targets(Y, X.shape[0], loss)
+    seed = random_seed(seed)
+    loss = choice(loss, "loss", LOSSES)
+    function(callback, "callback", optional=True)
+    X = _inputs(X, model.layer_sizes[0], model.dtype)
+    Y = LOSSES[loss].targets(Y, X.shape[0], model.layer_sizes[-1], model.dtype)
     n = X.shape[0]
     rng = np.random.default_rng(seed)
     losses, norms = [], []

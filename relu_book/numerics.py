@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from relu_book._validation import as_float_array, real_scalar, result
+from relu_book._validation import as_float_array, choice, function, real_scalar, result
 
 __all__ = [
     "SCHEMES",
@@ -40,18 +40,6 @@ SCHEMES = ("central", "forward", "backward")
 
 
 # ------------------------------------------------------------------- validation
-
-
-def _check_scheme(scheme) -> str:
-    if not isinstance(scheme, str) or scheme not in SCHEMES:
-        allowed = ", ".join(repr(s) for s in SCHEMES)
-        raise ValueError(f"scheme must be one of {allowed}, got {scheme!r}")
-    return scheme
-
-
-def _check_callable(func, name: str) -> None:
-    if not callable(func):
-        raise TypeError(f"{name} must be callable, got {type(func).__name__}")
 
 
 def _step(h, x: np.ndarray, scheme: str, dtype) -> np.ndarray:
@@ -129,7 +117,7 @@ def default_step(x, scheme="central"):
     array([0.00492157], dtype=float32)
     """
     x = as_float_array(x)
-    scheme = _check_scheme(scheme)
+    scheme = choice(scheme, "scheme", SCHEMES)
     eps = np.finfo(x.dtype).eps
     base = np.cbrt(eps) if scheme == "central" else np.sqrt(eps)
     with np.errstate(invalid="ignore"):
@@ -195,8 +183,8 @@ def finite_difference(f, x, h=None, scheme="central"):
     >>> finite_difference(relu, x)
     array([0. , 0.5, 1. ])
     """
-    _check_callable(f, "f")
-    scheme = _check_scheme(scheme)
+    function(f, "f")
+    scheme = choice(scheme, "scheme", SCHEMES)
     x = as_float_array(x)
     step = _step(h, x, scheme, x.dtype)
 
@@ -296,8 +284,8 @@ def numerical_gradient(fun, x, h=None, scheme="central"):
     >>> numerical_gradient(lambda x: 0.5 * np.sum((A @ x) ** 2), [1.0, 0.0])
     array([10., 14.])
     """
-    _check_callable(fun, "fun")
-    scheme = _check_scheme(scheme)
+    function(fun, "fun")
+    scheme = choice(scheme, "scheme", SCHEMES)
     x = as_float_array(x)
     return result(_numerical_gradient64(fun, x, h, scheme).astype(x.dtype, copy=False))
 
@@ -440,7 +428,7 @@ def gradient_check(fun, grad, x, h=None) -> GradientCheck:
     >>> wrong.passed(), round(wrong.max_rel_error, 6)
     (False, 0.5)
     """
-    _check_callable(fun, "fun")
+    function(fun, "fun")
     x = as_float_array(x)
     numeric = _numerical_gradient64(fun, x, h, "central")
     analytic = grad(x.copy()) if callable(grad) else grad

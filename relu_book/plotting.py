@@ -3,7 +3,9 @@ r"""The house figure style, and the figure every chapter draws: f beside f'.
 Call :func:`use_house_style` once at the top of a notebook. Figures then
 have opaque white backgrounds (legible on the site's dark theme), a light
 grid, readable font sizes and the colour-blind-safe Okabe--Ito palette.
-:data:`COLORS` names the colours used for the same role in every chapter.
+:data:`COLORS` names the colours used for the same role in every chapter,
+and :func:`style` gives each activation its own colour and line style, the
+same in every figure (recorded in :mod:`relu_book.registry`).
 
 :func:`plot_function_and_derivative` draws a function and its derivative
 side by side. The derivative is drawn piecewise between the kinks, never as
@@ -21,6 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
 
+from relu_book import registry
 from relu_book._validation import integer, real_scalar
 
 __all__ = [
@@ -28,6 +31,7 @@ __all__ = [
     "COLORS",
     "HOUSE_STYLE",
     "use_house_style",
+    "style",
     "new_figure",
     "plot_function_and_derivative",
 ]
@@ -110,6 +114,48 @@ def use_house_style() -> None:
     False
     """
     mpl.rcParams.update(HOUSE_STYLE)
+
+
+def style(name, **overrides) -> dict:
+    r"""The colour and line style of the activation ``name`` in every figure.
+
+    .. math::
+
+        \text{name} \mapsto (\text{colour}, \text{line style})
+
+    Read from the activation's entry in :mod:`relu_book.registry`: one of
+    the Okabe--Ito colours (:data:`OKABE_ITO`) and a matplotlib line style.
+    relu is drawn in the book's main blue; every activation has a different
+    (colour, line style) pair. Pass the result to ``Axes.plot`` as keyword
+    arguments.
+
+    Parameters
+    ----------
+    name : str
+        An activation's name, e.g. ``"relu"``.
+    **overrides
+        Keyword arguments that replace or extend the style, e.g.
+        ``linestyle=":"`` for a second curve of the same activation.
+
+    Returns
+    -------
+    dict
+        ``{"color": ..., "linestyle": ...}`` updated with ``overrides``.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a registered activation.
+
+    Examples
+    --------
+    >>> style("relu")
+    {'color': '#0072B2', 'linestyle': '-'}
+    >>> style("gelu", linestyle=":")["linestyle"]
+    ':'
+    """
+    spec = registry.get(name)
+    return {"color": OKABE_ITO[spec.color], "linestyle": spec.linestyle, **overrides}
 
 
 def new_figure(nrows=1, ncols=1, **kw):

@@ -7,10 +7,10 @@ r"""Facts about the smooth relatives of ReLU, computed: SELU's constants, extrem
   :func:`layer_statistics` runs the self-normalisation experiment.
 * :func:`function_extremum` and :func:`largest_difference` find a minimum
   and the largest gap between two functions (GELU and its tanh form).
-* :func:`breakpoints` and :func:`smoothness_class` read the pieces of a sympy
-  expression and decide whether it is :math:`C^0`, :math:`C^1`, ...
+* :func:`value_range` finds the range of an activation.
 * :func:`activation_table` builds the chapter's comparison table of every
-  activation in the book from all of the above.
+  activation in the book from all of the above and the smoothness classes
+  of :func:`relu_book.calculus.smoothness_class`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import sympy
 from scipy import integrate, optimize
 
 from relu_book import activations as act
-from relu_book import symbolic
-from relu_book._validation import integer as _int, real_scalar
+from relu_book import calculus, registry, symbolic
+from relu_book._validation import choice, function, integer as _int, real_scalar, seed_list, sympy_expr, sympy_symbol
 
 __all__ = [
     "normal_expectation",
@@ -35,18 +35,11 @@ __all__ = [
     "layer_statistics",
     "function_extremum",
     "largest_difference",
-    "breakpoints",
-    "smoothness_class",
     "value_range",
     "TableEntry",
     "TABLE_ENTRIES",
     "activation_table",
 ]
-
-
-def _callable(f, name: str) -> None:
-    if not callable(f):
-        raise TypeError(f"{name} must be callable, got {type(f).__name__}")
 
 
 # ------------------------------------------------------- Gaussian expectations
@@ -81,7 +74,7 @@ def normal_expectation(f, *, power=1, breakpoints=(0.0,)):
     >>> round(normal_expectation(lambda z: max(z, 0.0)), 12)  # 1/sqrt(2 pi)
     0.398942280401
     """
-    _callable(f, "f")
+    function(f, "f")
     k = _int(power, "power", 1)
     cuts = sorted({real_scalar(b, "breakpoints") for b in breakpoints})
     edges = [-np.inf, *cuts, np.inf]
@@ -119,7 +112,7 @@ def normal_mean_exact(expr, x):
     :math:`f(z) + f(-z)` simplifies to a constant
     :math:`c` (sigmoid, tanh), then :math:`E[f(Z)] = c/2` because :math:`Z`
     and :math:`-Z` have the same law. Otherwise each piece between the
-    :func:`breakpoints` is integrated against the normal density by
+    :func:`~relu_book.calculus.breakpoints` is integrated against the normal density by
     :func:`sympy.integrate` (constant factors pulled out first). ``None`` is
     returned if an integral stays unevaluated. This can be slow (seconds) for
     functions without a closed form (softplus, SiLU); the comparison table
@@ -144,13 +137,11 @@ def normal_mean_exact(expr, x):
     >>> normal_mean_exact(symbolic.sigmoid(z), z)
     1/2
     """
-    if not isinstance(x, sympy.Symbol):
-        raise TypeError(f"x must be a sympy Symbol, got {type(x).__name__}")
-    if not isinstance(expr, sympy.Expr):
-        raise TypeError(f"expr must be a sympy expression, got {type(expr).__name__}")
+    expr = sympy_expr(expr, "expr")
+    x = sympy_symbol(x, "x")
     z = sympy.Dummy("z", real=True)
     f = expr.subs(x, z)
-    points = breakpoints(f, z)
+    points = calculus.breakpoints(f, z)
     if not points:
         symmetric = sympy.simplify(f + f.subs(z, -z))
         if symmetric.is_number:
@@ -303,13 +294,11 @@ def layer_statistics(activation, *, depth=30, width=128, n_samples=256, seeds=(0
     >>> stats["mean"].shape
     (1, 3)
     """
-    _callable(activation, "activation")
+    function(activation, "activation")
     depth = _int(depth, "depth", 1)
     width = _int(width, "width", 1)
     n_samples = _int(n_samples, "n_samples", 1)
-    seeds = [_int(s, "seeds", 0) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds must contain at least one seed")
+    seeds = seed_list(seeds)
     var_w = 1.0 / width if weight_variance is None else real_scalar(weight_variance, "weight_variance", low=0.0, low_inclusive=False)
     means = np.empty((len(seeds), depth))
     variances = np.empty((len(seeds), depth))
@@ -367,7 +356,7 @@ def function_extremum(f, bracket, kind="min", num=2001, fprime=None):
     >>> x
     1.0
     """
-    _callable(f, "f")
+    function(f, "f")
     try:
         lo, hi = bracket
     except (TypeError, ValueError):
@@ -375,8 +364,7 @@ def function_extremum(f, bracket, kind="min", num=2001, fprime=None):
     lo, hi = real_scalar(lo, "bracket[0]"), real_scalar(hi, "bracket[1]")
     if not lo < hi:
         raise ValueError(f"bracket must be increasing, got ({lo}, {hi})")
-    if kind not in ("min", "max"):
-        raise ValueError(f'kind must be "min" or "max", got {kind!r}')
+    choice(kind, "kind", ("min", "max"))
     num = _int(num, "num", 3)
     sign = 1.0 if kind == "min" else -1.0
     grid = np.linspace(lo, hi, num)
@@ -384,7 +372,7 @@ def function_extremum(f, bracket, kind="min", num=2001, fprime=None):
     j = int(np.argmin(values))
     a, b = grid[max(j - 1, 0)], grid[min(j + 1, num - 1)]
     if fprime is not None:
-        _callable(fprime, "fprime")
+        function(fprime, "fprime")
 
         def d(t):
             return float(np.asarray(fprime(np.array([t])))[0])
@@ -425,126 +413,9 @@ def largest_difference(f, g, bracket=(-10.0, 10.0), num=20001):
     >>> round(x, 6), round(d, 6)
     (1.0, 0.158529)
     """
-    _callable(f, "f")
-    _callable(g, "g")
+    function(f, "f")
+    function(g, "g")
     return function_extremum(lambda t: np.abs(np.asarray(f(t)) - np.asarray(g(t))), bracket, "max", num)
-
-
-# -------------------------------------------------------------- smoothness
-
-
-def breakpoints(expr, x):
-    r"""The real points where a piecewise expression switches pieces.
-
-    .. math::
-
-        \{ p \in \mathbb{R} : \text{a condition } g(x) \lessgtr h(x) \text{ of the pieces has } g(p) = h(p) \}
-
-    ``Max``, ``Min``, ``Abs`` and ``Heaviside`` are first rewritten as
-    ``Piecewise``. A smooth expression (no conditions) has none.
-
-    Parameters
-    ----------
-    expr : sympy.Expr
-        A function of ``x``.
-    x : sympy.Symbol
-        The variable.
-
-    Returns
-    -------
-    list of sympy.Expr
-        Sorted real points.
-
-    Examples
-    --------
-    >>> z = sympy.Symbol("z", real=True)
-    >>> breakpoints(symbolic.relu6(z), z)
-    [0, 6]
-    >>> breakpoints(symbolic.gelu(z), z)
-    []
-    """
-    if not isinstance(x, sympy.Symbol):
-        raise TypeError(f"x must be a sympy Symbol, got {type(x).__name__}")
-    if not isinstance(expr, sympy.Expr):
-        raise TypeError(f"expr must be a sympy expression, got {type(expr).__name__}")
-    f = sympy.piecewise_fold(expr.rewrite(sympy.Piecewise))
-    points = set()
-    for rel in f.atoms(sympy.Rel):
-        if x in rel.free_symbols:
-            points |= {p for p in sympy.solve(sympy.Eq(rel.lhs, rel.rhs), x) if p.is_real}
-    return sorted(points, key=lambda p: float(p))
-
-
-def _one_sided(expr, x, point, side):
-    k = sympy.Dummy("k", positive=True)
-    shifted = sympy.piecewise_fold(expr.subs(x, point + side * k))
-    return sympy.limit(shifted, k, 0, "+")
-
-
-def _same(a, b) -> bool:
-    if a.is_infinite or b.is_infinite:
-        return a == b
-    diff = sympy.N(a - b, 40)
-    return bool(abs(diff) < sympy.Float("1e-30"))
-
-
-def _differentiable_at(expr, x, point) -> bool:
-    f = sympy.piecewise_fold(expr.rewrite(sympy.Piecewise))
-    d = sympy.diff(f, x)
-    return _same(_one_sided(d, x, point, -1), _one_sided(d, x, point, 1))
-
-
-def smoothness_class(expr, x, max_order=3):
-    r"""The smoothness class of a piecewise-analytic function: ``"C^0"``, ``"C^1"``, ... or ``"C^inf"``.
-
-    .. math::
-
-        f \in C^k \iff f^{(j)}(p^-) = f^{(j)}(p^+) = f^{(j)}(p)
-        \text{ for } j \le k \text{ at every breakpoint } p
-
-    The pieces of the functions in this book are analytic, so only the
-    :func:`breakpoints` matter: at each, the one-sided limits of
-    :math:`f, f', f'', \dots` are compared (exact limits, compared to 30
-    digits). A function without breakpoints is ``"C^inf"``; one that jumps
-    is ``"discontinuous"``; if all derivatives up to ``max_order`` match, the
-    answer is ``f"C^{max_order}+"`` (at least that smooth).
-
-    Parameters
-    ----------
-    expr : sympy.Expr
-        A function of ``x`` with analytic pieces.
-    x : sympy.Symbol
-        The variable.
-    max_order : int, default 3
-        Highest derivative compared.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> z = sympy.Symbol("z", real=True)
-    >>> smoothness_class(symbolic.relu(z), z), smoothness_class(symbolic.elu(z), z)
-    ('C^0', 'C^1')
-    >>> smoothness_class(symbolic.softplus(z, threshold=20), z)
-    'discontinuous'
-    """
-    max_order = _int(max_order, "max_order", 0)
-    points = breakpoints(expr, x)
-    if not points:
-        return "C^inf"
-    f = sympy.piecewise_fold(expr.rewrite(sympy.Piecewise))
-    for order in range(max_order + 1):
-        d = sympy.diff(f, x, order) if order else f
-        for p in points:
-            left, right = _one_sided(d, x, p, -1), _one_sided(d, x, p, 1)
-            ok = _same(left, right)
-            if order == 0:
-                ok = ok and _same(left, f.subs(x, p))
-            if not ok:
-                return "discontinuous" if order == 0 else f"C^{order - 1}"
-    return f"C^{max_order}+"
 
 
 def value_range(f, expr, x, window=10.0, num=4001):
@@ -589,9 +460,9 @@ def value_range(f, expr, x, window=10.0, num=4001):
     >>> value_range(act.tanh, symbolic.tanh(z), z)[0]
     '(-1, 1)'
     """
-    _callable(f, "f")
+    function(f, "f")
     w = real_scalar(window, "window", low=0.0, low_inclusive=False)
-    points = breakpoints(expr, x)
+    points = calculus.breakpoints(expr, x)
     tails = [(-1, points[0] - 1 if points else 0), (1, points[-1] + 1 if points else 0)]
     # the limit of the piece in force on each tail (sympy cannot take limits of a Piecewise at oo)
     limits = [float(sympy.limit(_branch(expr, x, at).rewrite(sympy.exp), x, s * sympy.oo)) for s, at in tails]
@@ -639,33 +510,15 @@ class TableEntry:
     exact_mean: bool = True
 
 
-def _fix(func, **kw):
-    return functools.partial(func, **kw)
+def _table_entry(spec, row) -> TableEntry:
+    function, derivative = spec.numeric(**row.params)
+    return TableEntry(row.label or spec.name, function, derivative,
+                      functools.partial(spec.expr, **row.params), row.exact_mean)
 
 
-#: Every activation of the book, with the parameters used in the table.
-TABLE_ENTRIES = (
-    TableEntry("relu", act.relu, act.relu_grad, symbolic.relu),
-    TableEntry("leaky_relu (0.01)", act.leaky_relu, act.leaky_relu_grad, symbolic.leaky_relu),
-    TableEntry("prelu (a = 0.25)", _fix(act.prelu, weight=0.25), lambda x: act.prelu_grad(x, 0.25)[0],
-               _fix(symbolic.prelu, weight=sympy.Rational(1, 4))),
-    TableEntry("rrelu (eval, 11/48)", act.rrelu, act.rrelu_grad, symbolic.rrelu),
-    TableEntry("relu6", act.relu6, act.relu6_grad, symbolic.relu6),
-    TableEntry("generalized_relu (0.1, max 6)", _fix(act.generalized_relu, negative_slope=0.1, max_value=6.0),
-               _fix(act.generalized_relu_grad, negative_slope=0.1, max_value=6.0),
-               _fix(symbolic.generalized_relu, negative_slope=sympy.Rational(1, 10), max_value=6)),
-    TableEntry("softplus (no cut-over)", _fix(act.softplus, threshold=np.inf), _fix(act.softplus_grad, threshold=np.inf),
-               _fix(symbolic.softplus, threshold=sympy.oo), exact_mean=False),
-    TableEntry("elu (1)", act.elu, act.elu_grad, symbolic.elu),
-    # sympy cannot simplify E[selu(Z)] with the closed-form constants in reasonable time
-    TableEntry("selu", act.selu, act.selu_grad, symbolic.selu, exact_mean=False),
-    TableEntry("gelu", act.gelu, act.gelu_grad, symbolic.gelu),
-    TableEntry("gelu (tanh)", _fix(act.gelu, approximate="tanh"), _fix(act.gelu_grad, approximate="tanh"),
-               _fix(symbolic.gelu, approximate="tanh"), exact_mean=False),
-    TableEntry("silu", act.silu, act.silu_grad, symbolic.silu, exact_mean=False),
-    TableEntry("sigmoid", act.sigmoid, act.sigmoid_grad, symbolic.sigmoid),
-    TableEntry("tanh", act.tanh, act.tanh_grad, symbolic.tanh),
-)
+#: Every activation of the book, with the parameters used in the table: the
+#: ``table`` rows of the entries of :data:`relu_book.registry.REGISTRY`.
+TABLE_ENTRIES = tuple(_table_entry(spec, row) for spec in registry.REGISTRY for row in spec.table)
 
 
 def activation_table(entries=TABLE_ENTRIES, grid=(-10.0, 10.0), num=4001):
@@ -680,7 +533,7 @@ def activation_table(entries=TABLE_ENTRIES, grid=(-10.0, 10.0), num=4001):
     * ``"range"``: :func:`value_range`;
     * ``"monotone"``: ``"yes"`` if the derivative is :math:`\ge 0` at all
       ``num`` grid points of ``grid`` (non-decreasing), else ``"no"``;
-    * ``"smoothness"``: :func:`smoothness_class`;
+    * ``"smoothness"``: :func:`~relu_book.calculus.smoothness_class`;
     * ``"f'(0)"``: the derivative function at 0, i.e. the value the library
       (and PyTorch) uses, marked "kink" when :math:`f` is not differentiable at 0;
     * ``"E[f(Z)]"`` and ``"exact"``: the mean for :math:`Z \sim N(0, 1)` by
@@ -718,8 +571,8 @@ def activation_table(entries=TABLE_ENTRIES, grid=(-10.0, 10.0), num=4001):
         if not isinstance(e, TableEntry):
             raise TypeError(f"entries must be TableEntry objects, got {type(e).__name__}")
         expr = e.expr(z)
-        points = breakpoints(expr, z)
-        kink_at_zero = any(p == 0 for p in points) and not _differentiable_at(expr, z, 0)
+        points = calculus.breakpoints(expr, z)
+        kink_at_zero = any(p == 0 for p in points) and not calculus.is_differentiable_at(expr, z, 0)
         g0 = float(np.asarray(e.grad(np.array([0.0])))[0])
         mean = normal_expectation(lambda t: float(np.asarray(e.function(np.array([t])))[0]),
                                   breakpoints=[float(p) for p in points])
@@ -728,7 +581,7 @@ def activation_table(entries=TABLE_ENTRIES, grid=(-10.0, 10.0), num=4001):
             "activation": e.name,
             "range": value_range(e.function, expr, z, window=max(abs(xs[0]), abs(xs[-1])), num=len(xs))[0],
             "monotone": "yes" if bool(np.all(np.asarray(e.grad(xs)) >= 0)) else "no",
-            "smoothness": smoothness_class(expr, z),
+            "smoothness": calculus.smoothness_class(expr, z),
             "f'(0)": f"{g0:.4g}" + (" (kink)" if kink_at_zero else ""),
             "E[f(Z)]": float(sympy.N(exact, 17)) if exact is not None else (0.0 if abs(mean) < 1e-12 else mean),
             "exact": exact,

@@ -10,7 +10,7 @@ take limits and integrate::
     >>> x = sympy.Symbol("x")
     >>> symbolic.leaky_relu(x, negative_slope=sympy.Rational(1, 10))
     Piecewise((x, x > 0), (x/10, True))
-    >>> symbolic.derivative(symbolic.relu(x), x)
+    >>> sympy.diff(symbolic.relu(x), x)
     Heaviside(x)
 
 Parameters may be Python numbers (``int``, ``fractions.Fraction``, ``float``)
@@ -26,42 +26,30 @@ Each expression is written with the same comparisons as the numeric code
 kink, the value of the branch whose condition holds there, which mostly
 reproduces PyTorch's convention; each docstring says where it does not.
 :func:`to_numeric` turns any expression into a vectorised numpy function, and
-the tests compare both views at many points.
+the tests compare both views at many points. What happens *at* a kink
+(one-sided derivatives, subdifferential, Clarke gradient, smoothness class)
+is computed in :mod:`relu_book.calculus`.
 """
 
 from __future__ import annotations
 
-import numbers
-from fractions import Fraction
-
 import numpy as np
 import sympy
 
-from relu_book._validation import as_float_array, result
+from relu_book._validation import as_float_array, result, sympy_symbol
+from relu_book._validation import sympy_expr as _expr
+from relu_book._validation import sympy_real as _param
+from relu_book.registry import REGISTRY
 
+# The public names: the sympy view of each activation of the registry, then
+# the other forms, the constants and the conversion to numpy.
 __all__ = [
-    "relu",
+    *(spec.name for spec in REGISTRY),
     "relu_forms",
-    "leaky_relu",
-    "prelu",
-    "rrelu",
-    "relu6",
-    "generalized_relu",
-    "softplus",
-    "elu",
-    "selu",
-    "gelu",
-    "silu",
-    "sigmoid",
-    "tanh",
     "SELU_ALPHA",
     "SELU_SCALE",
     "GELU_CUBIC",
     "ACTIVATIONS",
-    "derivative",
-    "one_sided_derivatives",
-    "subdifferential",
-    "clarke_gradient",
     "to_numeric",
 ]
 
@@ -88,68 +76,6 @@ SELU_SCALE = (
 
 #: The cubic coefficient 0.044715 of the tanh form of GELU, as an exact rational.
 GELU_CUBIC = sympy.Rational(44715, 1_000_000)
-
-
-# ----------------------------------------------------------------- validation
-
-
-def _expr(value, name: str) -> sympy.Expr:
-    """Check that ``value`` is a real-valued sympy expression."""
-    if not isinstance(value, sympy.Expr):
-        raise TypeError(
-            f"{name} must be a sympy expression such as sympy.Symbol('x'), got {type(value).__name__}"
-        )
-    if value.is_extended_real is False:
-        raise ValueError(f"{name} must be real, got {value}")
-    return value
-
-
-def _symbol(value, name: str) -> sympy.Symbol:
-    """Check that ``value`` is a sympy Symbol (the variable of differentiation)."""
-    if not isinstance(value, sympy.Symbol):
-        raise TypeError(f"{name} must be a sympy Symbol such as sympy.Symbol('x'), got {type(value).__name__}")
-    return value
-
-
-def _param(value, name: str, *, positive: bool = False, allow_inf: bool = False) -> sympy.Expr:
-    """Return a real parameter as a sympy object, checking what can be checked.
-
-    Numbers are checked completely; for symbolic parameters only what sympy
-    can decide from the symbol's assumptions (a symbol declared
-    ``negative=True`` is refused where a positive value is required).
-    """
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a real number or a sympy expression, got {type(value).__name__}")
-    if isinstance(value, sympy.Basic):
-        if not isinstance(value, sympy.Expr):
-            raise TypeError(f"{name} must be a real number or a sympy expression, got {type(value).__name__}")
-    elif isinstance(value, Fraction):
-        value = sympy.Rational(value.numerator, value.denominator)
-    elif isinstance(value, numbers.Integral):
-        value = sympy.Integer(int(value))
-    elif isinstance(value, numbers.Real):
-        value = sympy.Float(float(value))
-    else:
-        raise TypeError(f"{name} must be a real number or a sympy expression, got {type(value).__name__}")
-    if value.has(sympy.nan):
-        raise ValueError(f"{name} must not be nan")
-    if value.is_extended_real is False:
-        raise ValueError(f"{name} must be real, got {value}")
-    if value.is_infinite and not allow_inf:
-        raise ValueError(f"{name} must be finite, got {value}")
-    if positive and value.is_positive is False:
-        raise ValueError(f"{name} must be > 0, got {value}")
-    return value
-
-
-def _point(value, name: str = "point") -> sympy.Expr:
-    """A finite real number, kept exact (floats become the exact binary rational)."""
-    if isinstance(value, float):
-        value = sympy.Rational(value) if np.isfinite(value) else sympy.Float(value)
-    value = _param(value, name)
-    if not value.is_number:
-        raise TypeError(f"{name} must be a real number, got the symbolic expression {value}")
-    return value
 
 
 # ----------------------------------------------------------------- activations
@@ -411,7 +337,7 @@ def generalized_relu(x, negative_slope=0, max_value=None, threshold=0):
     :math:`x = m` (as the numeric code and PyTorch's ``relu6`` do) but 1 at
     :math:`x = \theta`, where the numeric code returns :math:`\alpha`; with
     :math:`\theta \ne 0` the function jumps at :math:`\theta` and has no
-    derivative there at all (:func:`one_sided_derivatives` returns an
+    derivative there at all (:func:`~relu_book.calculus.one_sided_derivatives` returns an
     infinite one). With the defaults it equals :func:`relu`, written as a
     ``Piecewise``.
 
@@ -460,7 +386,7 @@ def softplus(x, beta=1, threshold=20):
         \end{cases}
 
     The cut-over makes a (tiny) jump at :math:`\beta x = t`, so
-    :func:`one_sided_derivatives` finds an infinite right-hand quotient
+    :func:`~relu_book.calculus.one_sided_derivatives` finds an infinite right-hand quotient
     there. Pass ``threshold=sympy.oo`` for the pure smooth formula.
 
     Parameters
@@ -675,247 +601,9 @@ def tanh(x):
     return sympy.tanh(_expr(x, "x"))
 
 
-#: Name -> symbolic function, with the keys of :data:`relu_book.activations.ACTIVATIONS`.
-ACTIVATIONS = {
-    "relu": relu,
-    "leaky_relu": leaky_relu,
-    "relu6": relu6,
-    "generalized_relu": generalized_relu,
-    "softplus": softplus,
-    "elu": elu,
-    "selu": selu,
-    "gelu": gelu,
-    "silu": silu,
-    "sigmoid": sigmoid,
-    "tanh": tanh,
-}
-
-
-# ------------------------------------------------------------- differentiation
-
-
-def derivative(expr, x):
-    r"""The derivative :math:`\mathrm{d}\,\mathrm{expr}/\mathrm{d}x`, by :func:`sympy.diff`.
-
-    .. math::
-
-        \frac{\mathrm{d}}{\mathrm{d}x} \max(0, x) = H(x)
-
-    Nothing is added to sympy's answer; what it means at a kink depends on
-    how the expression is written:
-
-    * ``Max``, ``Min`` and ``Abs`` differentiate to ``Heaviside`` and
-      ``sign``. sympy (>= 1.9) defines ``Heaviside(0) = 1/2``, so the
-      derivative of ``Max(0, x)`` is 1/2 at 0, not PyTorch's 0.
-    * A ``Piecewise`` differentiates branch by branch and keeps the
-      conditions, so at a kink it takes the value of the branch whose
-      condition holds there: ``x > 0`` (strict) puts 0 in the left branch
-      and gives the left slope, ``x >= 0`` gives the right slope.
-
-    Neither is a derivative at a kink (there is none); see
-    :func:`one_sided_derivatives` and :func:`subdifferential`.
-
-    Parameters
-    ----------
-    expr : sympy.Expr
-        The function.
-    x : sympy.Symbol
-        The variable.
-
-    Returns
-    -------
-    sympy.Expr
-
-    Examples
-    --------
-    >>> import sympy
-    >>> x = sympy.Symbol("x")
-    >>> derivative(relu(x), x)
-    Heaviside(x)
-    >>> derivative(relu_forms(x)["piecewise"], x)
-    Piecewise((1, x > 0), (0, True))
-    """
-    expr = _expr(expr, "expr")
-    x = _symbol(x, "x")
-    return sympy.diff(expr, x)
-
-
-def one_sided_derivatives(expr, x, point):
-    r"""Left and right derivatives: limits of the difference quotient from each side.
-
-    .. math::
-
-        f'_-(p) = \lim_{h \to 0^-} \frac{f(p + h) - f(p)}{h},
-        \qquad
-        f'_+(p) = \lim_{h \to 0^+} \frac{f(p + h) - f(p)}{h}
-
-    The quotient is computed with ``h = -k`` and ``h = +k`` for a positive
-    symbol ``k`` and ``sympy.limit(..., k, 0, "+")``, after rewriting
-    ``Max``, ``Min``, ``Abs`` and ``Heaviside`` as ``Piecewise``. This is
-    the one-sided limit :math:`h \to 0^\mp`; the substitution lets sympy
-    decide the branch conditions; ``sympy.limit(q, h, 0, "-")`` and
-    ``"+"`` on a real ``h`` return the same (wrong on one side) value for a
-    ``Piecewise`` quotient in sympy 1.14.
-
-    If the function jumps at ``point`` the quotient diverges and the limit
-    is ``sympy.oo`` or ``-sympy.oo`` (for example ``generalized_relu`` with
-    a non-zero threshold, or softplus at PyTorch's cut-over).
-
-    Parameters
-    ----------
-    expr : sympy.Expr
-        The function of ``x``.
-    x : sympy.Symbol
-        The variable.
-    point : number or sympy number
-        A finite real number; floats are converted exactly to rationals.
-
-    Returns
-    -------
-    (left, right) : tuple of sympy.Expr
-        The left and right derivatives (possibly infinite).
-
-    Examples
-    --------
-    >>> import sympy
-    >>> x = sympy.Symbol("x")
-    >>> one_sided_derivatives(relu(x), x, 0)
-    (0, 1)
-    >>> one_sided_derivatives(relu6(x), x, 6)
-    (1, 0)
-    >>> one_sided_derivatives(generalized_relu(x, threshold=1), x, 1)
-    (oo, 1)
-    """
-    expr = _expr(expr, "expr")
-    x = _symbol(x, "x")
-    p = _point(point)
-    k = sympy.Dummy("k", positive=True)
-    f = expr.rewrite(sympy.Piecewise)
-    f_p = f.subs(x, p)
-    sides = []
-    for h in (-k, k):
-        quotient = sympy.piecewise_fold((f.subs(x, p + h) - f_p) / h)
-        sides.append(sympy.limit(quotient, k, 0, "+"))
-    return tuple(sides)
-
-
-def _finite_slopes(expr, x, point, what):
-    left, right = one_sided_derivatives(expr, x, point)
-    for side, value in (("left", left), ("right", right)):
-        if value.is_infinite or value.is_extended_real is False or value.has(sympy.nan):
-            raise ValueError(
-                f"the {side} derivative of expr at {point} is {value}: "
-                f"expr is not Lipschitz near {point}, so it has no {what} there"
-            )
-    return left, right
-
-
-def subdifferential(expr, x, point):
-    r"""The subdifferential :math:`\partial f(p) = [f'_-(p), f'_+(p)]` of a convex function.
-
-    .. math::
-
-        \partial f(p) = \{ g : f(y) \ge f(p) + g\,(y - p) \text{ for all } y \}
-        = [f'_-(p),\, f'_+(p)]
-
-    The second equality holds for a convex function of one variable
-    (Rockafellar 1970, Section 24). The function is assumed convex near
-    ``point``; only the necessary condition :math:`f'_-(p) \le f'_+(p)` is
-    checked. Where it fails, as for ``relu6`` at 6 (slopes 1 then 0), the
-    function is concave there and has no subgradient; chapter 3 uses this
-    case to introduce the Clarke generalised gradient
-    (:func:`clarke_gradient`).
-
-    Where the function is differentiable the result is a single point, and
-    sympy returns ``Interval(1, 1)`` as the finite set ``{1}``
-    (``sympy.FiniteSet(1)``), not a degenerate ``Interval``.
-
-    Parameters
-    ----------
-    expr : sympy.Expr
-        A function of ``x``, convex near ``point``.
-    x : sympy.Symbol
-        The variable.
-    point : number or sympy number
-        A finite real number.
-
-    Returns
-    -------
-    sympy.Interval or sympy.FiniteSet
-        ``Interval(left, right)``; a ``FiniteSet`` when ``left == right``.
-
-    Raises
-    ------
-    ValueError
-        If a one-sided derivative is infinite, if ``left > right`` (not convex
-        near ``point``), or if sympy cannot order symbolic slopes.
-
-    Examples
-    --------
-    >>> import sympy
-    >>> x = sympy.Symbol("x")
-    >>> subdifferential(relu(x), x, 0)
-    Interval(0, 1)
-    >>> subdifferential(relu(x), x, 2)
-    {1}
-    """
-    left, right = _finite_slopes(expr, x, point, "subgradient")
-    gap = left - right
-    if gap.is_positive:
-        raise ValueError(
-            f"expr is not convex near {point}: left derivative {left} > right derivative {right}; "
-            "use clarke_gradient for the Clarke generalised gradient"
-        )
-    if gap.is_nonpositive is not True:
-        raise ValueError(f"cannot decide whether the left derivative {left} <= the right derivative {right}")
-    return sympy.Interval(left, right)
-
-
-def clarke_gradient(expr, x, point):
-    r"""The Clarke generalised gradient of a piecewise-smooth function of one variable.
-
-    .. math::
-
-        \partial_C f(p) = \operatorname{conv}\{ \lim f'(y_k) : y_k \to p \}
-        = [\min(f'_-, f'_+),\, \max(f'_-, f'_+)]
-
-    The Clarke gradient (Clarke 1983) of a locally Lipschitz function is the
-    convex hull of the limits of gradients at nearby points where the
-    function is differentiable. For a function that is continuously
-    differentiable on each side of ``point`` (piecewise linear, or a
-    ``Piecewise`` of smooth pieces) those limits are the one-sided
-    derivatives, so it is the interval between them. For a convex function
-    it equals :func:`subdifferential`; it also exists at concave kinks, e.g.
-    ``relu6`` at 6 gives :math:`[0, 1]`.
-
-    Parameters
-    ----------
-    expr : sympy.Expr
-        A function of ``x``, smooth on each side of ``point``.
-    x : sympy.Symbol
-        The variable.
-    point : number or sympy number
-        A finite real number.
-
-    Returns
-    -------
-    sympy.Interval or sympy.FiniteSet
-        A ``FiniteSet`` when both one-sided derivatives agree.
-
-    Raises
-    ------
-    ValueError
-        If a one-sided derivative is infinite (the function jumps at ``point``).
-
-    Examples
-    --------
-    >>> import sympy
-    >>> x = sympy.Symbol("x")
-    >>> clarke_gradient(relu6(x), x, 6)
-    Interval(0, 1)
-    """
-    left, right = _finite_slopes(expr, x, point, "Clarke gradient")
-    return sympy.Interval(sympy.Min(left, right), sympy.Max(left, right))
+#: Name -> symbolic function, with the keys of :data:`relu_book.activations.ACTIVATIONS`
+#: (the fixed activations of :mod:`relu_book.registry`).
+ACTIVATIONS = {spec.name: globals()[spec.name] for spec in REGISTRY if spec.layer == "Activation"}
 
 
 # --------------------------------------------------------------------- numeric
@@ -959,13 +647,13 @@ def to_numeric(expr, x, *, heaviside_at_zero=None):
     --------
     >>> import sympy
     >>> x = sympy.Symbol("x")
-    >>> to_numeric(derivative(relu(x), x), x)([-1.0, 0.0, 2.0])
+    >>> to_numeric(sympy.diff(relu(x), x), x)([-1.0, 0.0, 2.0])
     array([0. , 0.5, 1. ])
-    >>> to_numeric(derivative(relu(x), x), x, heaviside_at_zero=0)([-1.0, 0.0, 2.0])
+    >>> to_numeric(sympy.diff(relu(x), x), x, heaviside_at_zero=0)([-1.0, 0.0, 2.0])
     array([0., 0., 1.])
     """
     expr = _expr(expr, "expr")
-    x = _symbol(x, "x")
+    x = sympy_symbol(x, "x")
     others = expr.free_symbols - {x}
     if others:
         names = ", ".join(sorted(str(s) for s in others))

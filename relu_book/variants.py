@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from relu_book._validation import as_float_array, generator, real_scalar, result, integer as _int, seed_list as _seeds
+from relu_book.activations import prelu, prelu_grad
 from relu_book.dying import learning_rate_sweep
 from relu_book.nn import MLP, PReLU
 
@@ -135,13 +136,8 @@ def prelu_weight_grad(x, weight, upstream):
     g = as_float_array(upstream, "upstream")
     if g.shape != x.shape:
         raise ValueError(f"upstream must have the shape of x {x.shape}, got {g.shape}")
-    try:
-        broadcast = np.broadcast_shapes(x.shape, w.shape)
-    except ValueError:
-        broadcast = None
-    if broadcast != x.shape:
-        raise ValueError(f"weight of shape {w.shape} does not broadcast to x of shape {x.shape}")
-    elementwise = g.astype(x.dtype, copy=False) * np.minimum(x, 0)
+    _, partial = prelu_grad(x, w)  # min(0, x); checks that weight broadcasts to x
+    elementwise = g.astype(x.dtype, copy=False) * partial
     lead = x.ndim - w.ndim
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(w.shape) if n == 1 and x.shape[lead + i] != 1)
     return elementwise.sum(axis=axes, keepdims=True).reshape(w.shape)
@@ -303,9 +299,10 @@ def rrelu_divisor(x, lower=3.0, upper=8.0, training=False, rng=None, return_slop
         divisor = rng.uniform(lo, hi, size=x.shape)
     else:
         divisor = np.full(x.shape, (lo + hi) / 2)
-    slopes = np.where(x > 0, 1.0, 1.0 / divisor).astype(x.dtype)
-    out = result(x * slopes)
-    return (out, result(slopes)) if return_slopes else out
+    # a leaky ReLU with slope 1/divisor: prelu, whose derivative in x is the multiplier
+    out = prelu(x, 1.0 / divisor)
+    slopes = prelu_grad(x, 1.0 / divisor)[0]
+    return (out, slopes) if return_slopes else out
 
 
 # ------------------------------------------------------------------ training

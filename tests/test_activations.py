@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,28 +13,26 @@ from hypothesis.extra import numpy as hnp
 
 import relu_book as rb
 from relu_book import activations as act
+from relu_book import registry
+from relu_book._validation import ML_FLOAT_DTYPES, as_float_array
 
 FLOAT_DTYPES = [np.float16, np.float32, np.float64]
+# The low-precision floats of ml_dtypes: kept by as_float_array and every activation.
+ML_DTYPES = [ml_dtypes.bfloat16, ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e5m2]
 
-# Every (name, function, derivative, keyword arguments, kink points) the tests sweep.
-CASES = [
-    ("relu", act.relu, act.relu_grad, {}, [0.0]),
-    ("leaky_relu", act.leaky_relu, act.leaky_relu_grad, {"negative_slope": 0.1}, [0.0]),
-    ("leaky_relu_steep", act.leaky_relu, act.leaky_relu_grad, {"negative_slope": 2.0}, [0.0]),
-    ("relu6", act.relu6, act.relu6_grad, {}, [0.0, 6.0]),
-    ("generalized", act.generalized_relu, act.generalized_relu_grad,
-     {"negative_slope": 0.2, "max_value": 4.0, "threshold": 1.0}, [1.0, 4.0]),
-    ("softplus", act.softplus, act.softplus_grad, {"beta": 2.0}, [10.0]),
-    ("elu", act.elu, act.elu_grad, {"alpha": 1.5}, [0.0]),
-    ("selu", act.selu, act.selu_grad, {}, [0.0]),
-    ("gelu", act.gelu, act.gelu_grad, {}, []),
-    ("gelu_tanh", act.gelu, act.gelu_grad, {"approximate": "tanh"}, []),
-    ("silu", act.silu, act.silu_grad, {}, []),
-    ("sigmoid", act.sigmoid, act.sigmoid_grad, {}, []),
-    ("tanh", act.tanh, act.tanh_grad, {}, []),
-    ("prelu", lambda x: act.prelu(x, 0.3), lambda x: act.prelu_grad(x, 0.3)[0], {}, [0.0]),
-    ("rrelu_eval", act.rrelu, act.rrelu_grad, {"lower": 0.1, "upper": 0.3}, [0.0]),
-]
+
+def _case_id(name, params):
+    return name + "".join(f"-{k}={v}" for k, v in params.items())
+
+
+def _case(spec, params):
+    f, g = spec.numeric(**params)
+    return (_case_id(spec.name, params), f, g, {}, spec.kinks_at(**params))
+
+
+# Every (name, function, derivative, keyword arguments, {kink: derivative there})
+# the tests sweep: each registry entry at its defaults and at its examples.
+CASES = [_case(spec, params) for spec in registry.REGISTRY for params in spec.cases()]
 IDS = [c[0] for c in CASES]
 
 
@@ -62,6 +61,18 @@ def test_relu_grad_at_zero_returns_the_chosen_value(c):
 def test_scalar_input_gives_scalar_output():
     out = rb.relu(-2)
     assert np.ndim(out) == 0 and float(out) == 0.0 and out.dtype == np.float64
+
+
+@pytest.mark.parametrize("dtype", sorted(ML_FLOAT_DTYPES, key=str), ids=str)
+def test_as_float_array_keeps_every_ml_dtypes_float_without_copying(dtype):
+    x = np.array([-1.5, 0.0, 2.0], dtype=dtype)
+    out = as_float_array(x)
+    assert out is x and out.dtype == dtype
+
+
+def test_as_float_array_refuses_the_ml_dtypes_integers():
+    with pytest.raises(TypeError, match="x must be a real number or array of real numbers, got an array of dtype int4"):
+        as_float_array(np.array([1, 2], dtype=ml_dtypes.int4))
 
 
 def test_list_and_integer_inputs_become_float64():
@@ -97,6 +108,23 @@ def test_prelu_channelwise_weight_broadcasts_over_rows():
     gx, gw = rb.prelu_grad(x, w)
     np.testing.assert_allclose(gx, [[0.1, 0.5], [1.0, 0.5]])
     np.testing.assert_allclose(gw, [[-1.0, -1.0], [0.0, -3.0]])
+
+
+def test_prelu_propagates_a_diverged_slope_like_a_nan_input():
+    x = np.array([-2.0, 0.0, 3.0])
+    y = rb.prelu(x, np.inf)
+    assert y[0] == -np.inf and np.isnan(y[1]) and y[2] == 3.0  # 0 * inf is nan
+    gx, gw = rb.prelu_grad(x, np.nan)
+    assert np.isnan(gx[0]) and np.isnan(gx[1]) and gx[2] == 1.0
+    np.testing.assert_array_equal(gw, [-2.0, 0.0, 0.0])
+
+
+def test_prelu_takes_one_slope_per_unit_or_per_channel_in_the_dtype_of_x():
+    x = np.arange(-12.0, 12.0).reshape(2, 3, 4).astype(np.float32)
+    for w in (np.float64(0.2), np.full(4, 0.2), np.full((3, 1), 0.2), np.full((1, 3, 1), 0.2)):
+        y = rb.prelu(x, w)
+        assert y.dtype == np.float32
+        np.testing.assert_allclose(y, np.where(x > 0, x, np.float32(0.2) * x))
 
 
 def test_prelu_slope_gradient_matches_finite_difference():
@@ -218,6 +246,12 @@ def test_documented_kink_value(grad, x, expected):
 
 
 @pytest.mark.parametrize(("name", "f", "g", "kw", "kinks"), CASES, ids=IDS)
+def test_derivative_at_each_recorded_kink_is_the_value_the_registry_records(name, f, g, kw, kinks):
+    for k, value in kinks.items():
+        assert float(g(np.float64(k), **kw)) == pytest.approx(value, rel=1e-12, abs=1e-15), (name, k)
+
+
+@pytest.mark.parametrize(("name", "f", "g", "kw", "kinks"), CASES, ids=IDS)
 def test_kink_value_is_between_one_sided_derivatives_or_at_a_slope(name, f, g, kw, kinks):
     """At each kink the convention is one of the one-sided slopes (a valid choice for autodiff)."""
     h = 1e-7
@@ -279,6 +313,22 @@ def test_dtype_and_shape_are_preserved(name, f, g, kw, kinks, dtype, data):
 
 
 @pytest.mark.parametrize(("name", "f", "g", "kw", "kinks"), CASES, ids=IDS)
+@pytest.mark.parametrize("dtype", ML_DTYPES, ids=lambda d: np.dtype(d).name)
+def test_low_precision_ml_dtypes_are_preserved_and_values_rounded_from_float32(name, f, g, kw, kinks, dtype):
+    x = np.array([-7.0, -1.5, -0.25, 0.0, 0.5, 1.0, 3.0, 7.0], dtype=dtype)
+    before = x.copy()
+    y, d = np.asarray(f(x, **kw)), np.asarray(g(x, **kw))
+    assert y.dtype == dtype and d.dtype == dtype and y.shape == x.shape
+    np.testing.assert_array_equal(x, before)
+    # the same inputs in float32, rounded to the low precision, within its spacing
+    x32 = x.astype(np.float32)
+    for low, ref in ((y, f(x32, **kw)), (d, g(x32, **kw))):
+        ref = np.asarray(ref, dtype=np.float32)
+        tol = 2 * float(ml_dtypes.finfo(dtype).eps) * np.maximum(np.abs(ref), 1)
+        assert np.all(np.abs(low.astype(np.float32) - ref) <= tol), (name, low, ref)
+
+
+@pytest.mark.parametrize(("name", "f", "g", "kw", "kinks"), CASES, ids=IDS)
 def test_input_is_not_modified(name, f, g, kw, kinks):
     x = np.array([-3.0, -0.0, 0.0, 2.0, 7.0, np.nan])
     before = x.copy()
@@ -314,7 +364,6 @@ BAD_INPUT = [
     (lambda: rb.leaky_relu_grad(1.0, negative_slope=None), TypeError, "negative_slope must be a real number"),
     (lambda: rb.prelu([1.0, 2.0], [0.1, 0.2, 0.3]), ValueError, r"weight of shape \(3,\) does not broadcast"),
     (lambda: rb.prelu([1.0, 2.0], np.ones((2, 2))), ValueError, r"weight of shape \(2, 2\) does not broadcast"),
-    (lambda: rb.prelu([1.0], [np.nan]), ValueError, "weight must be finite"),
     (lambda: rb.prelu_grad([1.0], "a"), TypeError, "weight must be a real number"),
     (lambda: rb.rrelu([1.0], lower=0.5, upper=0.1), ValueError, "lower must be <= upper"),
     (lambda: rb.rrelu([1.0], training="yes"), TypeError, "training must be a bool"),

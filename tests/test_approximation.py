@@ -211,7 +211,7 @@ def test_infinite_or_nan_interval_is_refused(a):
 
 
 def test_unknown_integration_constant_is_refused():
-    with pytest.raises(ValueError, match='constant must be one of "zero", "l2", "max", got \'mean\''):
+    with pytest.raises(ValueError, match="constant must be one of 'zero', 'l2', 'max', got 'mean'"):
         ap.relu_from_step(3, constant="mean")
 
 

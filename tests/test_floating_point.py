@@ -66,7 +66,7 @@ def test_synthetic_digits_border_is_background():
     assert np.all(images[:, 0, :] == 0) and np.all(images[:, :, -1] == 0)
 
 
-@pytest.mark.parametrize("bad, exc, msg", [(0, ValueError, "n must be positive, got 0"), (2.5, TypeError, "n must be an int, got float")])
+@pytest.mark.parametrize("bad, exc, msg", [(0, ValueError, "n must be >= 1, got 0"), (2.5, TypeError, "n must be an integer, got float")])
 def test_synthetic_digits_bad_n_is_refused(bad, exc, msg):
     with pytest.raises(exc, match=msg):
         synthetic_digits(bad)
@@ -206,7 +206,7 @@ def test_precision_run_names_the_accumulation_precision():
     assert run.precision == "float16 (accumulate float32)"
 
 
-@pytest.mark.parametrize("kwargs, msg", [({"steps": 0}, "steps must be positive"), ({"lr": 0.0}, "lr must be > 0.0")])
+@pytest.mark.parametrize("kwargs, msg", [({"steps": 0}, "steps must be >= 1, got 0"), ({"lr": 0.0}, "lr must be > 0.0")])
 def test_precision_run_bad_arguments_are_refused(kwargs, msg):
     with pytest.raises(ValueError, match=msg):
         precision_run("float32", **kwargs)

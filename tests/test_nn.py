@@ -399,7 +399,7 @@ def test_parameters_replaced_with_wrong_shape_or_dtype_are_caught():
         ({"epochs": 0}, ValueError, "epochs must be >= 1, got 0"),
         ({"batch_size": 2.0}, TypeError, "batch_size must be an integer, got float"),
         ({"callback": 3}, TypeError, "callback must be callable or None, got int"),
-        ({"model": "net"}, TypeError, "model must be an MLP, got str"),
+        ({"model": "net"}, TypeError, "model must be a relu_book.nn.MLP, got str"),
     ],
 )
 def test_bad_training_arguments_raise_clear_errors(kwargs, error, match):

@@ -92,6 +92,67 @@ def test_exercises_are_gated_with_dropdown_solutions_and_checkers(nb):
     assert checks >= 2, "fewer than 2 auto-checked exercises"
 
 
+# Exercise directives (``` or ::: fences) and calls of the checker, in the order they appear.
+EXERCISE_EVENT = re.compile(
+    r"^(?:`{3,}|:{3,})\{(?P<directive>exercise-start|exercise-end|solution-start|solution-end)\}[ \t]*(?P<arg>[^\n]*)\n"
+    r"(?P<options>(?::[^\n]*\n)*)"
+    r"|\bcheck\((?!\.\.\.\))\s*(?P<check>[^,)]*)",
+    re.MULTILINE,
+)
+
+
+def _events(nb):
+    """Yield (kind, value, cell) for every exercise directive and check(...) call, in order."""
+    for cell in nb.cells:
+        source = cell.source + "\n"
+        for m in EXERCISE_EVENT.finditer(source):
+            if m["check"] is not None:
+                yield "check", m["check"].strip(), cell
+            elif m["directive"] == "exercise-start":
+                label = re.search(r"^:label:\s*(\S+)", m["options"], re.MULTILINE)
+                body = re.sub(r"\A(?:`{3,}|:{3,})[ \t]*\n", "", source[m.end():])  # after the closing fence
+                yield "exercise-start", (m["arg"].strip(), label[1] if label else None, body), cell
+            else:
+                yield m["directive"], m["arg"].strip(), cell
+
+
+def test_exercises_are_labelled_titled_and_numbered_by_sphinx(nb, request):
+    chapter = int(request.node.callspec.id[:2])
+    labels = []
+    for kind, value, cell in _events(nb):
+        if kind != "exercise-start":
+            continue
+        title, label, body = value
+        assert label, f"exercise without a :label: (its id for check()): {cell.source[:80]}"
+        assert re.fullmatch(rf"ex-ch{chapter}-[A-Za-z0-9_-]+", label), f"label {label!r} should start with ex-ch{chapter}-"
+        assert title, f"{label}: give the exercise a title in the directive (```{{exercise-start}} A title)"
+        assert not re.match(r"\s*\**Exercise", body), f"{label}: the body repeats the number sphinx-exercise shows"
+        labels.append(label)
+    assert len(labels) == len(set(labels)), "two exercises share a label"
+    text = _markdown(nb)
+    hand_numbered = re.search(r"\*\*Exercise\b|\bExercises? \d+\.\d+", text, re.IGNORECASE)
+    assert not hand_numbered, f"{hand_numbered[0]!r}: refer to an exercise with {{numref}}`ex-...`, not by a typed number"
+
+
+def test_check_calls_and_solutions_belong_to_their_exercise(nb):
+    labels = {value[1] for kind, value, _ in _events(nb) if kind == "exercise-start"}
+    inside = None  # the label of the exercise or solution being read
+    for kind, value, cell in _events(nb):
+        if kind in ("exercise-start", "solution-start"):
+            assert inside is None, f"{kind} inside {inside}"
+            inside = value[1] if kind == "exercise-start" else value
+            if kind == "solution-start":
+                assert value in labels, f"solution for {value!r}, which is no exercise label of this notebook"
+        elif kind in ("exercise-end", "solution-end"):
+            assert inside is not None, f"{kind} without a start"
+            inside = None
+        else:
+            literal = re.fullmatch(r"""(["'])([^"']+)\1""", value)
+            assert literal, f"check({value}, ...): name the exercise by its label, as a string"
+            assert inside == literal[2], f"check({value}, ...) stands in {inside or 'no exercise'}: {cell.source[:80]}"
+    assert inside is None, f"{inside} is not closed"
+
+
 def test_code_fits_the_page(nb):
     for cell in _code(nb):
         for line in cell.source.splitlines():

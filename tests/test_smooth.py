@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relu_book import activations as act
-from relu_book import smooth, symbolic
+from relu_book import calculus, registry, smooth, symbolic
 
 z = sympy.Symbol("z", real=True)
 
@@ -120,34 +120,7 @@ def test_largest_gap_between_gelu_and_its_tanh_form_is_below_one_thousandth():
     assert 1e-4 < d < 1e-3
 
 
-# -------------------------------------------------------------- smoothness
-
-
-@pytest.mark.parametrize(
-    "expr, expected",
-    [
-        (symbolic.relu(z), "C^0"),
-        (symbolic.relu6(z), "C^0"),
-        (symbolic.elu(z), "C^1"),
-        (symbolic.elu(z, alpha=2), "C^0"),
-        (symbolic.selu(z), "C^0"),
-        (symbolic.gelu(z), "C^inf"),
-        (symbolic.softplus(z, threshold=sympy.oo), "C^inf"),
-        (symbolic.softplus(z), "discontinuous"),
-        (symbolic.generalized_relu(z, threshold=1), "discontinuous"),
-        (sympy.Piecewise((z**3, z > 0), (0, True)), "C^2"),
-    ],
-)
-def test_smoothness_class(expr, expected):
-    assert smooth.smoothness_class(expr, z) == expected
-
-
-def test_smoothness_class_says_at_least_when_it_stops_looking():
-    assert smooth.smoothness_class(sympy.Piecewise((z**5, z > 0), (0, True)), z, max_order=2) == "C^2+"
-
-
-def test_breakpoints_of_the_generalised_relu():
-    assert smooth.breakpoints(symbolic.generalized_relu(z, max_value=6, threshold=1), z) == [1, 6]
+# ------------------------------------------------------------------- range
 
 
 @pytest.mark.parametrize(
@@ -168,9 +141,20 @@ def table():
     return {row["activation"]: row for row in smooth.activation_table()}
 
 
-def test_table_covers_every_activation_of_the_book(table):
-    assert len(table) == 14
+def test_table_has_one_row_per_table_row_of_each_registry_entry(table):
+    labels = [row.label or spec.name for spec in registry.REGISTRY for row in spec.table]
+    assert list(table) == labels and len(set(labels)) == len(labels)
+    assert {spec.name for spec in registry.REGISTRY} <= {label.split(" ")[0] for label in labels}
     assert {"relu", "selu", "gelu", "gelu (tanh)", "silu", "sigmoid", "tanh"} <= set(table)
+
+
+def test_table_derivative_at_zero_is_the_registry_kink_value_where_zero_is_a_kink(table):
+    for spec in registry.REGISTRY:
+        for row in spec.table:
+            kinks = spec.kinks_at(**row.params)
+            if 0.0 in kinks:
+                shown = table[row.label or spec.name]["f'(0)"]
+                assert shown == f"{kinks[0.0]:.4g} (kink)", (spec.name, shown)
 
 
 def test_table_derivative_at_zero_follows_the_library_convention(table):
@@ -188,7 +172,7 @@ def test_table_monotonicity(table):
 def test_table_means_agree_with_quadrature(table):
     for row in table.values():
         entry = next(e for e in smooth.TABLE_ENTRIES if e.name == row["activation"])
-        points = [float(p) for p in smooth.breakpoints(entry.expr(z), z)]
+        points = [float(p) for p in calculus.breakpoints(entry.expr(z), z)]
         numeric = smooth.normal_expectation(lambda t: float(np.asarray(entry.function(np.array([t])))[0]), breakpoints=points)
         assert row["E[f(Z)]"] == pytest.approx(numeric, abs=1e-11)
     assert table["selu"]["E[f(Z)]"] == 0.0
@@ -209,15 +193,15 @@ def test_bad_arguments_are_refused_with_clear_messages():
         smooth.solve_selu_constants(initial=1.0)
     with pytest.raises(ValueError, match="depth must be >= 1, got 0"):
         smooth.layer_statistics(act.relu, depth=0)
-    with pytest.raises(ValueError, match="seeds must contain at least one seed"):
+    with pytest.raises(ValueError, match="seeds must not be empty"):
         smooth.layer_statistics(act.relu, seeds=())
     with pytest.raises(ValueError, match="weight_variance must be > 0.0"):
         smooth.layer_statistics(act.relu, weight_variance=0.0)
     with pytest.raises(ValueError, match="bracket must be increasing"):
         smooth.function_extremum(np.sin, (1.0, 0.0))
-    with pytest.raises(ValueError, match='kind must be "min" or "max"'):
+    with pytest.raises(ValueError, match="kind must be one of 'min', 'max', got 'argmin'"):
         smooth.function_extremum(np.sin, (0.0, 1.0), kind="argmin")
     with pytest.raises(TypeError, match="x must be a sympy Symbol"):
-        smooth.breakpoints(symbolic.relu(z), "z")
+        smooth.normal_mean_exact(symbolic.relu(z), "z")
     with pytest.raises(TypeError, match="entries must be TableEntry objects"):
         smooth.activation_table([act.relu])

@@ -13,69 +13,38 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import relu_book.activations as act
-from relu_book import symbolic
+from relu_book import calculus, registry, symbolic
 
 X = sympy.Symbol("x")
 R = sympy.Rational
 
-# id -> (name, symbolic keyword arguments, kinks). The numeric call gets the
-# same keyword arguments converted to floats.
+def _case_id(name, params):
+    return name + "".join(f"-{k}={v}" for k, v in params.items())
+
+
+# id -> (name, keyword arguments, kinks): every registry entry at its defaults
+# and at its examples (exact values such as Fraction(1, 10), given to sympy as
+# they are and to numpy as floats), and one slope given as a float (a sympy Float).
 CASES = {
-    "relu": ("relu", {}, [0]),
-    "leaky_relu": ("leaky_relu", {}, [0]),
-    "leaky_relu_slope_1/10": ("leaky_relu", {"negative_slope": R(1, 10)}, [0]),
-    "leaky_relu_slope_2": ("leaky_relu", {"negative_slope": 2}, [0]),
-    "leaky_relu_float_slope": ("leaky_relu", {"negative_slope": 0.2}, [0]),
-    "prelu_1/4": ("prelu", {"weight": R(1, 4)}, [0]),
-    "rrelu": ("rrelu", {}, [0]),
-    "rrelu_bounds": ("rrelu", {"lower": R(1, 10), "upper": R(3, 10)}, [0]),
-    "relu6": ("relu6", {}, [0, 6]),
-    "generalized_relu": ("generalized_relu", {}, [0]),
-    "generalized_relu_slope": ("generalized_relu", {"negative_slope": R(1, 10)}, [0]),
-    "generalized_relu_max": ("generalized_relu", {"max_value": 6}, [0, 6]),
-    "generalized_relu_all": (
-        "generalized_relu",
-        {"negative_slope": R(1, 2), "max_value": 5, "threshold": 1},
-        [1, 5],
-    ),
-    "generalized_relu_negative_threshold": (
-        "generalized_relu",
-        {"negative_slope": R(1, 5), "threshold": -2},
-        [-2],
-    ),
-    "softplus": ("softplus", {}, [20]),
-    "softplus_beta_2": ("softplus", {"beta": 2}, [10]),
-    "softplus_beta_2_threshold_5": ("softplus", {"beta": 2, "threshold": 5}, [2.5]),
-    "softplus_no_threshold": ("softplus", {"threshold": sympy.oo}, []),
-    "elu": ("elu", {}, [0]),
-    "elu_alpha_2": ("elu", {"alpha": 2}, [0]),
-    "selu": ("selu", {}, [0]),
-    "gelu": ("gelu", {}, []),
-    "gelu_tanh": ("gelu", {"approximate": "tanh"}, []),
-    "silu": ("silu", {}, []),
-    "sigmoid": ("sigmoid", {}, []),
-    "tanh": ("tanh", {}, []),
+    _case_id(spec.name, params): (spec.name, params, list(spec.kinks_at(**params)))
+    for spec in registry.REGISTRY
+    for params in spec.cases()
 }
+CASES["leaky_relu-float_slope"] = ("leaky_relu", {"negative_slope": 0.2}, [0.0])
 
 GRID = np.linspace(-29.9, 29.9, 599)  # step 0.1, offset 0.05 from every integer and half-integer
 RTOL, ATOL = 1e-10, 1e-12
-
-
-def _numeric_kwargs(kwargs):
-    return {k: (float(v) if isinstance(v, (sympy.Basic, int)) else v) for k, v in kwargs.items()}
 
 
 @functools.cache
 def _compiled(case_id):
     """(symbolic f, symbolic f', numeric f, numeric f') for a case, compiled once."""
     name, kwargs, _ = CASES[case_id]
-    expr = getattr(symbolic, name)(X, **kwargs)
+    spec = registry.get(name)
+    expr = spec.expr(X, **kwargs)
     f_sym = symbolic.to_numeric(expr, X)
-    df_sym = symbolic.to_numeric(symbolic.derivative(expr, X), X)
-    num = _numeric_kwargs(kwargs)
-    f_num = functools.partial(getattr(act, name), **num)
-    grad = getattr(act, name + "_grad")
-    df_num = (lambda v: grad(v, **num)[0]) if name == "prelu" else functools.partial(grad, **num)
+    df_sym = symbolic.to_numeric(calculus.derivative(expr, X), X)
+    f_num, df_num = spec.numeric(**kwargs)
     return f_sym, df_sym, f_num, df_num
 
 
@@ -130,32 +99,43 @@ def test_prelu_partial_in_weight_is_min_zero_x():
 # ----------------------------------------------------- conventions at the kinks
 
 
-@pytest.mark.parametrize(
-    ("case_id", "kink"),
-    [("relu", 0), ("relu6", 0), ("relu6", 6), ("leaky_relu_slope_1/10", 0), ("prelu_1/4", 0),
-     ("rrelu", 0), ("elu_alpha_2", 0), ("selu", 0), ("generalized_relu_max", 6)],
-)
-def test_sympy_derivative_with_heaviside_zero_reproduces_pytorch_value_at_kink(case_id, kink):
+# The kinks where sympy's derivative does not give relu_book's value even with
+# H(0) = 0: the generalised ReLU's condition x >= threshold picks the right
+# slope there, where the numeric code (and PyTorch) returns the left one.
+KINKS = [(case_id, k) for case_id, (_, _, kinks) in CASES.items() for k in kinks]
+
+
+def _is_threshold_of_generalized_relu(case_id, kink):
     name, kwargs, _ = CASES[case_id]
-    d = symbolic.derivative(getattr(symbolic, name)(X, **kwargs), X)
+    return name == "generalized_relu" and kink == float(kwargs.get("threshold", 0))
+
+
+@pytest.mark.parametrize(("case_id", "kink"), KINKS, ids=[f"{c}@{k:g}" for c, k in KINKS])
+def test_sympy_derivative_with_heaviside_zero_reproduces_relu_book_value_at_kink(case_id, kink):
+    """sympy's derivative of the sympy view, with H(0) = 0, at each kink the registry records."""
     _, _, _, df_num = _compiled(case_id)
-    value = symbolic.to_numeric(d, X, heaviside_at_zero=0)(float(kink))
-    np.testing.assert_allclose(value, df_num(float(kink)), rtol=RTOL)
+    name, kwargs, _ = CASES[case_id]
+    d = calculus.derivative(registry.get(name).expr(X, **kwargs), X)
+    value = float(symbolic.to_numeric(d, X, heaviside_at_zero=0)(kink))
+    if _is_threshold_of_generalized_relu(case_id, kink):
+        assert value == 1.0 and float(df_num(kink)) == pytest.approx(float(kwargs.get("negative_slope", 0)))
+    else:
+        np.testing.assert_allclose(value, df_num(kink), rtol=RTOL)
 
 
 def test_sympy_derivative_of_max_is_one_half_at_zero():
-    assert symbolic.derivative(symbolic.relu(X), X).subs(X, 0) == R(1, 2)
-    assert float(symbolic.to_numeric(symbolic.derivative(symbolic.relu6(X), X), X)(6.0)) == 0.5
+    assert calculus.derivative(symbolic.relu(X), X).subs(X, 0) == R(1, 2)
+    assert float(symbolic.to_numeric(calculus.derivative(symbolic.relu6(X), X), X)(6.0)) == 0.5
 
 
 def test_generalized_relu_sympy_derivative_at_threshold_is_right_slope_not_numeric_left_slope():
     expr = symbolic.generalized_relu(X, negative_slope=R(1, 2), threshold=1)
-    assert symbolic.derivative(expr, X).subs(X, 1) == 1
+    assert calculus.derivative(expr, X).subs(X, 1) == 1
     assert float(act.generalized_relu_grad(1.0, negative_slope=0.5, threshold=1.0)) == 0.5
 
 
 def test_softplus_derivative_at_cut_over_is_sigmoid_as_in_numeric_code():
-    d = symbolic.derivative(symbolic.softplus(X, beta=2, threshold=5), X)
+    d = calculus.derivative(symbolic.softplus(X, beta=2, threshold=5), X)
     assert d.subs(X, R(5, 2)) == sympy.exp(5) / (1 + sympy.exp(5))
 
 
@@ -187,14 +167,14 @@ def test_relu_forms_agree_numerically_including_zero():
 
 def test_diff_of_max_zero_x_is_heaviside_and_heaviside_zero_is_half():
     assert sympy.diff(sympy.Max(0, X), X) == sympy.Heaviside(X)
-    assert symbolic.derivative(symbolic.relu(X), X) == sympy.Heaviside(X)
+    assert calculus.derivative(symbolic.relu(X), X) == sympy.Heaviside(X)
     assert sympy.Heaviside(0) == R(1, 2)
 
 
 def test_piecewise_derivative_inherits_strict_condition_at_zero():
-    d = symbolic.derivative(symbolic.relu_forms(X)["piecewise"], X)
+    d = calculus.derivative(symbolic.relu_forms(X)["piecewise"], X)
     assert d.subs(X, 0) == 0
-    assert symbolic.derivative(symbolic.leaky_relu(X, negative_slope=R(1, 10)), X).subs(X, 0) == R(1, 10)
+    assert calculus.derivative(symbolic.leaky_relu(X, negative_slope=R(1, 10)), X).subs(X, 0) == R(1, 10)
 
 
 def test_mean_of_relu_of_standard_normal_is_one_over_sqrt_two_pi():
@@ -202,87 +182,6 @@ def test_mean_of_relu_of_standard_normal_is_one_over_sqrt_two_pi():
     density = sympy.exp(-(t**2) / 2) / sympy.sqrt(2 * sympy.pi)
     mean = sympy.integrate(symbolic.relu_forms(t)["piecewise"] * density, (t, -sympy.oo, sympy.oo))
     assert sympy.simplify(mean - 1 / sympy.sqrt(2 * sympy.pi)) == 0
-
-
-# ------------------------------------------------------ one-sided derivatives
-
-
-@pytest.mark.parametrize(
-    ("expr", "point", "expected"),
-    [
-        (symbolic.relu(X), 0, (0, 1)),
-        (symbolic.leaky_relu(X, negative_slope=R(1, 10)), 0, (R(1, 10), 1)),
-        (symbolic.leaky_relu(X), 0.0, (R(1, 100), 1)),
-        (symbolic.relu6(X), 0, (0, 1)),
-        (symbolic.relu6(X), 6, (1, 0)),
-        (sympy.Abs(X), 0, (-1, 1)),
-        (symbolic.generalized_relu(X, threshold=1), 1, (sympy.oo, 1)),
-        (symbolic.generalized_relu(X, negative_slope=R(1, 2), max_value=5, threshold=1), 5, (1, 0)),
-        (symbolic.relu(X), 2, (1, 1)),
-    ],
-)
-def test_one_sided_derivatives_at_kinks(expr, point, expected):
-    assert symbolic.one_sided_derivatives(expr, X, point) == expected
-
-
-def test_one_sided_derivatives_of_leaky_relu_with_symbolic_slope():
-    a = sympy.Symbol("alpha")
-    assert symbolic.one_sided_derivatives(symbolic.leaky_relu(X, negative_slope=a), X, 0) == (a, 1)
-
-
-@pytest.mark.parametrize("name", ["silu", "softplus"])
-def test_one_sided_derivatives_of_smooth_functions_are_equal(name):
-    left, right = symbolic.one_sided_derivatives(getattr(symbolic, name)(X), X, 0)
-    assert left == right == R(1, 2)
-
-
-def test_softplus_cut_over_is_a_jump_with_infinite_right_quotient():
-    left, right = symbolic.one_sided_derivatives(symbolic.softplus(X, beta=2, threshold=5), X, R(5, 2))
-    assert right == -sympy.oo
-    assert left == sympy.exp(5) / (1 + sympy.exp(5))
-
-
-# ----------------------------------------------- subdifferential and Clarke
-
-
-def test_subdifferential_of_relu_at_zero_is_unit_interval():
-    assert symbolic.subdifferential(symbolic.relu(X), X, 0) == sympy.Interval(0, 1)
-
-
-def test_subdifferential_of_leaky_relu_at_zero_is_slope_to_one():
-    leaky = symbolic.leaky_relu(X, negative_slope=R(1, 10))
-    assert symbolic.subdifferential(leaky, X, 0) == sympy.Interval(R(1, 10), 1)
-
-
-def test_subdifferential_where_differentiable_is_a_finite_set():
-    result = symbolic.subdifferential(symbolic.relu(X), X, 2)
-    assert result == sympy.FiniteSet(1)
-    assert isinstance(result, sympy.FiniteSet)
-    assert sympy.Interval(1, 1) == result
-    assert symbolic.subdifferential(sympy.Abs(X), X, 0) == sympy.Interval(-1, 1)
-
-
-def test_subdifferential_of_relu6_at_six_raises_not_convex():
-    with pytest.raises(ValueError, match="not convex near 6"):
-        symbolic.subdifferential(symbolic.relu6(X), X, 6)
-
-
-def test_subdifferential_at_a_jump_raises_not_lipschitz():
-    with pytest.raises(ValueError, match="left derivative of expr at 1 is oo"):
-        symbolic.subdifferential(symbolic.generalized_relu(X, threshold=1), X, 1)
-
-
-def test_subdifferential_with_undecidable_symbolic_slopes_raises():
-    with pytest.raises(ValueError, match="cannot decide"):
-        symbolic.subdifferential(symbolic.prelu(X, sympy.Symbol("a")), X, 0)
-
-
-def test_clarke_gradient_is_hull_of_one_sided_derivatives():
-    assert symbolic.clarke_gradient(symbolic.relu6(X), X, 6) == sympy.Interval(0, 1)
-    assert symbolic.clarke_gradient(symbolic.relu(X), X, 0) == symbolic.subdifferential(symbolic.relu(X), X, 0)
-    assert symbolic.clarke_gradient(symbolic.relu6(X), X, 3) == sympy.FiniteSet(1)
-    with pytest.raises(ValueError, match="no Clarke gradient"):
-        symbolic.clarke_gradient(symbolic.generalized_relu(X, threshold=1), X, 1)
 
 
 # -------------------------------------------------------------- constants, numeric
@@ -296,7 +195,7 @@ def test_selu_constants_match_pytorch_digits():
 
 
 def test_rrelu_default_slope_is_eleven_over_forty_eight():
-    assert symbolic.derivative(symbolic.rrelu(X), X).subs(X, -1) == R(11, 48)
+    assert calculus.derivative(symbolic.rrelu(X), X).subs(X, -1) == R(11, 48)
 
 
 def test_parameters_accept_fractions_ints_floats_and_symbols():
@@ -315,7 +214,7 @@ def test_to_numeric_preserves_dtype_and_shape():
 
 
 def test_to_numeric_broadcasts_constant_expressions():
-    d = symbolic.to_numeric(symbolic.derivative(symbolic.selu(X) * 0 + 3 * X, X), X)
+    d = symbolic.to_numeric(calculus.derivative(symbolic.selu(X) * 0 + 3 * X, X), X)
     np.testing.assert_array_equal(d(np.zeros(4)), np.full(4, 3.0))
 
 
@@ -354,12 +253,6 @@ def test_to_numeric_does_not_mutate_input():
         (lambda: symbolic.rrelu(X, training=True), ValueError, "training must be False"),
         (lambda: symbolic.rrelu(X, training="no"), TypeError, "training must be a bool"),
         (lambda: symbolic.generalized_relu(X, max_value=1, threshold=2), ValueError, "max_value must be >= threshold"),
-        (lambda: symbolic.derivative(X**2, "x"), TypeError, "x must be a sympy Symbol"),
-        (lambda: symbolic.derivative("x**2", X), TypeError, "expr must be a sympy expression"),
-        (lambda: symbolic.one_sided_derivatives(X, X, sympy.Symbol("p")), TypeError, "point must be a real number"),
-        (lambda: symbolic.one_sided_derivatives(X, X, math.nan), ValueError, "point must not be nan"),
-        (lambda: symbolic.one_sided_derivatives(X, X, math.inf), ValueError, "point must be finite"),
-        (lambda: symbolic.subdifferential(X, X + 1, 0), TypeError, "x must be a sympy Symbol"),
         (lambda: symbolic.to_numeric(symbolic.prelu(X, sympy.Symbol("a")), X), ValueError, r"free symbols .*\(a\)"),
         (lambda: symbolic.to_numeric(X, X, heaviside_at_zero=sympy.Symbol("h")), TypeError, "heaviside_at_zero"),
         (lambda: symbolic.to_numeric(X, X)("1.0"), TypeError, "values must be a real number"),

@@ -2,15 +2,20 @@ r"""Checkers for the exercises of Chapter 1, *The ReLU function*.
 
 Each checker receives the reader's answer and returns a
 :class:`~relu_book.exercises.Feedback`; readers call them through
-``check("1.k", answer)``. An answer that is still ``None`` gets a reminder of
-what to fill in rather than an error.
+``check(label, answer)`` with the label of the exercise.
+
+* ``ex-ch1-1`` -- relu at five points.
+* ``ex-ch1-3`` -- the exact mean of relu of a standard normal.
+* ``ex-ch1-5`` -- relu written as (x + |x|)/2, as a vectorised function.
+* ``ex-ch1-6`` -- the fraction of zero outputs of a layer with bias -0.5.
+* ``ex-ch1-7`` -- the mean of relu of a normal with mean 1.
 
 Examples
 --------
 >>> from relu_book.exercises import grade
->>> grade("1.1", [0, 0, 0, 0.5, 3]).correct
+>>> grade("ex-ch1-1", [0, 0, 0, 0.5, 3]).correct
 True
->>> grade("1.3", 0.5).correct
+>>> grade("ex-ch1-3", 0.5).correct
 False
 """
 
@@ -26,14 +31,14 @@ from relu_book.exercises._answers import as_array, as_number
 
 __all__: list[str] = []
 
-#: The points at which Exercise 1.1 asks for relu.
-POINTS_1_1 = (-2.0, -0.5, 0.0, 0.5, 3.0)
-#: E[relu(Z)] for Z ~ N(0, 1) (Exercise 1.3).
+#: The points at which ``ex-ch1-1`` asks for relu.
+RELU_POINTS = (-2.0, -0.5, 0.0, 0.5, 3.0)
+#: E[relu(Z)] for Z ~ N(0, 1) (``ex-ch1-3``).
 MEAN_RELU_STD_NORMAL = 1.0 / math.sqrt(2.0 * math.pi)
-#: The bias of every unit in Exercise 1.6.
-BIAS_1_6 = -0.5
-#: The mean of the input in Exercise 1.7.
-MU_1_7 = 1.0
+#: The bias of every unit of the layer in ``ex-ch1-6``.
+LAYER_BIAS = -0.5
+#: The mean of the normal input in ``ex-ch1-7``.
+SHIFTED_MEAN = 1.0
 
 
 def _std_normal_cdf(z: float) -> float:
@@ -46,28 +51,16 @@ def _std_normal_pdf(z: float) -> float:
     return math.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
 
 
-def _unanswered(what: str) -> Feedback:
-    return Feedback(False, f"no answer yet: replace `None` by {what}.")
+# ------------------------------------------------------------------ ex-ch1-1
 
 
-def _finite(value: float) -> float:
-    if not math.isfinite(value):
-        raise MalformedAnswer(f"got {value}; give a finite number")
-    return value
-
-
-# ------------------------------------------------------------------ Exercise 1.1
-
-
-@register("1.1", "a list or array of 5 numbers: relu at -2, -0.5, 0, 0.5 and 3")
+@register("ex-ch1-1", "a list of 5 numbers (relu at -2, -0.5, 0, 0.5 and 3, in this order)")
 def check_relu_values(answer) -> Feedback:
-    """Exercise 1.1: the values of relu at :data:`POINTS_1_1`."""
-    if answer is None:
-        return _unanswered("a list of 5 numbers")
+    """The values of relu at :data:`RELU_POINTS`."""
     got = as_array(answer)
-    if got.shape != (len(POINTS_1_1),):
+    if got.shape != (len(RELU_POINTS),):
         raise MalformedAnswer(f"got shape {got.shape}; give 5 numbers, one for each point, in order")
-    x = np.array(POINTS_1_1)
+    x = np.array(RELU_POINTS)
     expected = np.maximum(x, 0.0)
     wrong = ~np.isclose(got, expected, rtol=0.0, atol=1e-9)
     if not wrong.any():
@@ -80,15 +73,13 @@ def check_relu_values(answer) -> Feedback:
     return Feedback(False, f"the value at {bad} is not right.", "relu(x) = max(0, x): compare each input with 0.")
 
 
-# ------------------------------------------------------------------ Exercise 1.3
+# ------------------------------------------------------------------ ex-ch1-3
 
 
-@register("1.3", "a number: the exact value of E[relu(Z)] for Z ~ N(0, 1), as a float")
+@register("ex-ch1-3", "a number (the exact value of E[relu(Z)] for Z ~ N(0, 1))")
 def check_mean_of_relu(answer) -> Feedback:
-    """Exercise 1.3: :math:`E[\\operatorname{relu}(Z)] = 1/\\sqrt{2\\pi}`."""
-    if answer is None:
-        return _unanswered("a number")
-    value = _finite(as_number(answer))
+    """:math:`E[\\operatorname{relu}(Z)] = 1/\\sqrt{2\\pi}`."""
+    value = as_number(answer)
     target = MEAN_RELU_STD_NORMAL
     if abs(value - target) <= 1e-6:
         return Feedback(True, f"E[relu(Z)] = 1/sqrt(2 pi) = {target:.6f}.")
@@ -110,7 +101,7 @@ def check_mean_of_relu(answer) -> Feedback:
     return Feedback(False, f"{value:g} is not E[relu(Z)].", "E[relu(Z)] is the integral of x exp(-x^2/2)/sqrt(2 pi) over x > 0.")
 
 
-# ------------------------------------------------------------------ Exercise 1.5
+# ------------------------------------------------------------------ ex-ch1-5
 
 
 def _call(func, x: np.ndarray):
@@ -127,11 +118,9 @@ def _call(func, x: np.ndarray):
         return None, f"its result could not be read as an array ({type(exc).__name__})"
 
 
-@register("1.5", "a Python function that takes a numpy array and returns relu of it, elementwise")
+@register("ex-ch1-5", "your function my_relu (it takes a numpy array and returns relu of it, elementwise)")
 def check_relu_implementation(answer) -> Feedback:
-    """Exercise 1.5: a vectorised relu written as (x + |x|)/2."""
-    if answer is None:
-        return _unanswered("your function")
+    """A vectorised relu written as (x + |x|)/2."""
     if not callable(answer):
         raise MalformedAnswer(f"got {type(answer).__name__}; give the function itself, e.g. `answer = my_relu`")
     hint = "return (x + np.abs(x)) / 2, which builds a new array of x's dtype."
@@ -176,20 +165,18 @@ def check_relu_implementation(answer) -> Feedback:
     return Feedback(True, "it agrees with relu (also at 0 and -0.0),\nkeeps float32 and leaves its input alone.")
 
 
-# ------------------------------------------------------------------ Exercise 1.6
+# ------------------------------------------------------------------ ex-ch1-6
 
 
-@register("1.6", "a number between 0 and 1: the fraction of outputs that are exactly 0")
+@register("ex-ch1-6", "a number between 0 and 1 (the fraction of outputs that are exactly 0)")
 def check_fraction_of_zeros(answer) -> Feedback:
-    """Exercise 1.6: the fraction of zeros after a random layer with bias -0.5."""
-    if answer is None:
-        return _unanswered("a fraction")
-    value = _finite(as_number(answer))
+    """The fraction of zeros after a random layer with bias :data:`LAYER_BIAS`."""
+    value = as_number(answer)
     if 1.0 < value <= 100.0:
         raise MalformedAnswer(f"got {value:g}, which looks like a percentage; give a fraction between 0 and 1")
     if not 0.0 <= value <= 1.0:
         raise MalformedAnswer(f"got {value:g}; a fraction lies between 0 and 1")
-    target = _std_normal_cdf(-BIAS_1_6)
+    target = _std_normal_cdf(-LAYER_BIAS)
     hint = "a pre-activation is close to N(b, 1); the output is 0 exactly when the pre-activation is <= 0."
     if abs(value - target) <= 0.01:
         return Feedback(True, f"{value:.4f} is within 0.01 of Phi(-b) = {target:.4f}.")
@@ -200,16 +187,14 @@ def check_fraction_of_zeros(answer) -> Feedback:
     return Feedback(False, f"{value:.4f} is not within 0.01 of the expected fraction.", hint)
 
 
-# ------------------------------------------------------------------ Exercise 1.7
+# ------------------------------------------------------------------ ex-ch1-7
 
 
-@register("1.7", "a number: E[relu(X)] for X ~ N(1, 1)")
+@register("ex-ch1-7", "a number (E[relu(X)] for X ~ N(1, 1))")
 def check_mean_of_shifted_relu(answer) -> Feedback:
-    """Exercise 1.7: :math:`E[\\operatorname{relu}(X)] = \\mu\\Phi(\\mu) + \\varphi(\\mu)` at mu = 1."""
-    if answer is None:
-        return _unanswered("a number")
-    value = _finite(as_number(answer))
-    mu = MU_1_7
+    """:math:`E[\\operatorname{relu}(X)] = \\mu\\Phi(\\mu) + \\varphi(\\mu)` at mu = 1."""
+    value = as_number(answer)
+    mu = SHIFTED_MEAN
     target = mu * _std_normal_cdf(mu) + _std_normal_pdf(mu)
     hint = "E[relu(X)] = mu Phi(mu) + phi(mu); a sampling estimate should be within a few standard errors of it."
     if abs(value - target) <= 1e-6:

@@ -1,9 +1,25 @@
 """Checkers for the exercises of chapter 2, "The derivative of ReLU".
 
 Each checker receives the reader's answer (numbers, an array, or a function
-for the coding exercises) and returns :class:`~relu_book.exercises.Feedback`.
-The expected values are computed here with ``relu_book``, never typed in
-twice.
+for the coding exercises) and returns :class:`~relu_book.exercises.Feedback`;
+readers call them through ``check(label, answer)`` with the label of the
+exercise. The expected values are computed here with ``relu_book``, never
+typed in twice.
+
+* ``ex-ch2-1`` -- relu' at five points, with relu'(0) = 0.
+* ``ex-ch2-2`` -- a central difference quotient across the kink.
+* ``ex-ch2-3`` -- the Jacobian of a small dense layer.
+* ``ex-ch2-4`` -- the backward pass of a dense layer, as a function.
+* ``ex-ch2-5`` -- dL/dW0 for the graph layer, as a function.
+* ``ex-ch2-7`` -- the chain rule applied to relu(x) - relu(-x) at 0.
+
+Examples
+--------
+>>> from relu_book.exercises import grade
+>>> grade("ex-ch2-1", [0, 0, 0, 1, 1]).correct
+True
+>>> grade("ex-ch2-7", 1).correct
+False
 """
 
 from __future__ import annotations
@@ -15,39 +31,31 @@ from relu_book.backprop import dense_relu_backward, dense_relu_forward
 from relu_book.exercises import Feedback, MalformedAnswer, register
 from relu_book.exercises._answers import as_array, as_number
 
-# Exercise 2.1: the derivative of relu at these points, PyTorch's convention.
-POINTS_2_1 = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
+#: ``ex-ch2-1``: the derivative of relu at these points, PyTorch's convention.
+DERIVATIVE_POINTS = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
 
-# Exercise 2.2: the central difference quotient of relu at X_2_2 with step H_2_2.
-X_2_2 = -0.2
-H_2_2 = 0.5
+#: ``ex-ch2-2``: the central difference quotient of relu at CENTRAL_X with step CENTRAL_H.
+CENTRAL_X = -0.2
+CENTRAL_H = 0.5
 
-# Exercise 2.3: the Jacobian of x -> relu(W x + b) at x.
-W_2_3 = np.array([[1.0, 2.0], [-1.0, 1.0], [3.0, -1.0]])
-B_2_3 = np.array([0.0, -1.0, 1.0])
-X_2_3 = np.array([1.0, 1.0])
-
-
-def _unanswered(answer, what: str) -> Feedback | None:
-    if answer is None:
-        return Feedback(False, f"no answer yet: replace None with {what}.")
-    return None
+#: ``ex-ch2-3``: the Jacobian of x -> relu(W x + b) at x.
+JACOBIAN_W = np.array([[1.0, 2.0], [-1.0, 1.0], [3.0, -1.0]])
+JACOBIAN_B = np.array([0.0, -1.0, 1.0])
+JACOBIAN_X = np.array([1.0, 1.0])
 
 
 def _close(a: np.ndarray, b: np.ndarray, tol: float = 1e-8) -> bool:
     return bool(np.allclose(a, b, rtol=tol, atol=tol))
 
 
-@register("2.1", "a list of 5 numbers: relu'(x) at x = -2, -0.5, 0, 0.5, 3")
+@register("ex-ch2-1", "a list of 5 numbers (relu'(x) at x = -2, -0.5, 0, 0.5, 3)")
 def check_derivative_at_points(answer) -> Feedback:
-    """relu'(x) at POINTS_2_1 with relu'(0) = 0."""
-    if (empty := _unanswered(answer, "a list of 5 numbers")) is not None:
-        return empty
-    got = as_array(answer, shape=POINTS_2_1.shape)
-    expected = relu_grad(POINTS_2_1)
+    """relu'(x) at DERIVATIVE_POINTS with relu'(0) = 0."""
+    got = as_array(answer, shape=DERIVATIVE_POINTS.shape)
+    expected = relu_grad(DERIVATIVE_POINTS)
     if _close(got, expected):
         return Feedback(True, "relu' is 0 on the negative side, 1 on the positive side, and 0 at 0 by convention.")
-    wrong = [f"x = {x:g}" for x, g, e in zip(POINTS_2_1, got, expected) if not np.isclose(g, e)]
+    wrong = [f"x = {x:g}" for x, g, e in zip(DERIVATIVE_POINTS, got, expected) if not np.isclose(g, e)]
     at_zero = got[2]
     if wrong == ["x = 0"] and np.isclose(at_zero, 0.5):
         hint = "1/2 is sympy's Heaviside(0); the frameworks' autodiff (and relu_grad) use 0."
@@ -58,13 +66,11 @@ def check_derivative_at_points(answer) -> Feedback:
     return Feedback(False, "wrong at " + ", ".join(wrong) + ".", hint)
 
 
-@register("2.2", "a number: the central difference quotient of relu at x = -0.2 with h = 0.5")
+@register("ex-ch2-2", "a number (the central difference quotient of relu at x = -0.2 with h = 0.5)")
 def check_central_difference_across_the_kink(answer) -> Feedback:
-    """(relu(x + h) - relu(x - h)) / (2h) at X_2_2, H_2_2."""
-    if (empty := _unanswered(answer, "a number")) is not None:
-        return empty
+    """(relu(x + h) - relu(x - h)) / (2h) at CENTRAL_X, CENTRAL_H."""
     got = as_number(answer)
-    expected = float((relu(X_2_2 + H_2_2) - relu(X_2_2 - H_2_2)) / (2 * H_2_2))
+    expected = float((relu(CENTRAL_X + CENTRAL_H) - relu(CENTRAL_X - CENTRAL_H)) / (2 * CENTRAL_H))
     if np.isclose(got, expected, rtol=1e-9, atol=1e-12):
         return Feedback(
             True,
@@ -78,17 +84,15 @@ def check_central_difference_across_the_kink(answer) -> Feedback:
     return Feedback(False, f"{got:g} is not the quotient.", hint)
 
 
-@register("2.3", "a 3x2 array: the Jacobian of x -> relu(W x + b) at x = (1, 1)")
+@register("ex-ch2-3", "a 3x2 array (the Jacobian of x -> relu(W x + b) at x = (1, 1))")
 def check_layer_jacobian(answer) -> Feedback:
-    """diag(relu'(W x + b)) W at X_2_3."""
-    if (empty := _unanswered(answer, "a 3x2 array")) is not None:
-        return empty
-    got = as_array(answer, shape=W_2_3.shape)
-    mask = relu_grad(W_2_3 @ X_2_3 + B_2_3)
-    expected = mask[:, None] * W_2_3
+    """diag(relu'(W x + b)) W at JACOBIAN_X."""
+    got = as_array(answer, shape=JACOBIAN_W.shape)
+    mask = relu_grad(JACOBIAN_W @ JACOBIAN_X + JACOBIAN_B)
+    expected = mask[:, None] * JACOBIAN_W
     if _close(got, expected):
         return Feedback(True, "J = diag(relu'(Wx + b)) W: the rows of W of the inactive units are zeroed.")
-    if _close(got, W_2_3):
+    if _close(got, JACOBIAN_W):
         return Feedback(False, "that is W, the Jacobian of the affine map alone.", "which units are active at x?")
     return Feedback(
         False,
@@ -122,11 +126,9 @@ def _call(func, *args):
     return value, None
 
 
-@register("2.4", "a function backward(grad_out, x, W, b) returning (grad_x, grad_W, grad_b)")
+@register("ex-ch2-4", "a function backward(grad_out, x, W, b) that returns (grad_x, grad_W, grad_b)")
 def check_dense_backward(answer) -> Feedback:
     """The reader's backward pass of relu(x W + b) against dense_relu_backward."""
-    if (empty := _unanswered(answer, "your function backward")) is not None:
-        return empty
     for seed, kink in ((0, False), (1, False), (2, True)):
         x, W, b, G = _random_dense(seed, kink=kink)
         value, problem = _call(answer, G, x, W, b)
@@ -175,17 +177,15 @@ def _graph_problem(seed: int):
 
 
 def graph_layer_grad_W0(A, X, W0, W1, Y):
-    r"""Reference answer to exercise 2.5: :math:`X^\top A^\top [(A^\top E W_1^\top) \circ \relu'(H)]`."""
+    r"""Reference answer to ``ex-ch2-5``: :math:`X^\top A^\top [(A^\top E W_1^\top) \circ \relu'(H)]`."""
     H = A @ X @ W0
     E = A @ relu(H) @ W1 - Y
     return X.T @ A.T @ ((A.T @ E @ W1.T) * relu_grad(H))
 
 
-@register("2.5", "a function grad_W0(A, X, W0, W1, Y) returning dL/dW0")
+@register("ex-ch2-5", "a function grad_W0(A, X, W0, W1, Y) that returns dL/dW0")
 def check_graph_grad_W0(answer) -> Feedback:
     """The reader's dL/dW0 of the graph layer against :func:`graph_layer_grad_W0`."""
-    if (empty := _unanswered(answer, "your function grad_W0")) is not None:
-        return empty
     for seed in (0, 1):
         args = _graph_problem(seed)
         value, problem = _call(answer, *args)
@@ -207,11 +207,9 @@ def check_graph_grad_W0(answer) -> Feedback:
     return Feedback(True, "dL/dW0 = X^T A^T [(A^T E W1^T) * relu'(H)].")
 
 
-@register("2.7", "a number: the chain-rule derivative of relu(x) - relu(-x) at 0 with relu'(0) = 0")
+@register("ex-ch2-7", "a number (the chain-rule derivative of relu(x) - relu(-x) at 0 with relu'(0) = 0)")
 def check_autodiff_of_identity(answer) -> Feedback:
     """relu'(0) * 1 - relu'(-0) * (-1) with relu'(0) = 0 is 0."""
-    if (empty := _unanswered(answer, "a number")) is not None:
-        return empty
     got = as_number(answer)
     expected = float(relu_grad(0.0) + relu_grad(-0.0))
     if np.isclose(got, expected):

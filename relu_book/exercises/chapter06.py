@@ -1,21 +1,21 @@
 r"""Checkers for the exercises of Chapter 6, *Leaky, parametric and generalised ReLU*.
 
-Readers call them through ``check("6.k", answer)``. An answer that is still
-``None`` gets a reminder of what to fill in rather than an error.
+Readers call them through ``check(label, answer)`` with the label of the
+exercise.
 
-* 6.1 -- the gradient of a loss with respect to a channel-shared PReLU slope.
-* 6.2 -- the standard deviation of He et al.'s initialisation before a PReLU
+* ``ex-ch6-1`` -- the gradient of a loss with respect to a channel-shared PReLU slope.
+* ``ex-ch6-2`` -- the standard deviation of He et al.'s initialisation before a PReLU
   with initial slope 0.25.
-* 6.3 -- the derivative of a generalised ReLU at five points, kinks included,
+* ``ex-ch6-3`` -- the derivative of a generalised ReLU at five points, kinks included,
   with the library's conventions.
-* 6.6 -- the mean training slope of randomised leaky ReLU as Xu et al. write it.
+* ``ex-ch6-6`` -- the mean training slope of randomised leaky ReLU as Xu et al. write it.
 
 Examples
 --------
 >>> from relu_book.exercises import grade
->>> grade("6.1", -3).correct
+>>> grade("ex-ch6-1", -3).correct
 True
->>> grade("6.3", [0.1, 0.1, 1.0, 0.0, 0.0]).correct
+>>> grade("ex-ch6-3", [0.1, 0.1, 1.0, 0.0, 0.0]).correct
 True
 """
 
@@ -26,72 +26,57 @@ import math
 import numpy as np
 
 from relu_book.activations import generalized_relu_grad, prelu_grad
-from relu_book.exercises import Feedback, MalformedAnswer, register
+from relu_book.exercises import Feedback, register
 from relu_book.exercises._answers import as_array, as_number
 
 __all__: list[str] = []
 
-#: Exercise 6.1: inputs of the PReLU, upstream gradients, shared slope.
-X_6_1 = np.array([-2.0, 1.0, -0.5, 3.0, -1.0])
-UPSTREAM_6_1 = np.array([1.0, 2.0, -4.0, 1.0, 3.0])
-SLOPE_6_1 = 0.25
-#: Exercise 6.2: fan-in and initial slope.
-FAN_IN_6_2, SLOPE_6_2 = 64, 0.25
-#: Exercise 6.3: the points and the parameters of the generalised ReLU.
-POINTS_6_3 = np.array([-1.0, 1.0, 2.0, 4.0, 5.0])
-PARAMS_6_3 = {"negative_slope": 0.1, "max_value": 4.0, "threshold": 1.0}
-#: Exercise 6.6: bounds of the divisor.
-LOWER_6_6, UPPER_6_6 = 3.0, 8.0
-
-
-def _unanswered(what: str) -> Feedback:
-    return Feedback(False, f"no answer yet. Replace `None` by {what} and run the cell again.")
-
-
-def _finite(answer) -> float:
-    value = as_number(answer)
-    if not math.isfinite(value):
-        raise MalformedAnswer(f"got {value}; give a finite number")
-    return value
+#: ``ex-ch6-1``: inputs of the PReLU, upstream gradients, shared slope.
+SHARED_INPUTS = np.array([-2.0, 1.0, -0.5, 3.0, -1.0])
+SHARED_UPSTREAM = np.array([1.0, 2.0, -4.0, 1.0, 3.0])
+SHARED_SLOPE = 0.25
+#: ``ex-ch6-2``: fan-in and initial slope.
+INIT_FAN_IN, INIT_SLOPE = 64, 0.25
+#: ``ex-ch6-3``: the points and the parameters of the generalised ReLU.
+GENERALIZED_POINTS = np.array([-1.0, 1.0, 2.0, 4.0, 5.0])
+GENERALIZED_PARAMS = {"negative_slope": 0.1, "max_value": 4.0, "threshold": 1.0}
+#: ``ex-ch6-6``: bounds of the divisor.
+DIVISOR_LOWER, DIVISOR_UPPER = 3.0, 8.0
 
 
 def _close(a: float, b: float, rel: float = 1e-4) -> bool:
     return abs(a - b) <= rel * max(abs(b), 1e-12)
 
 
-# ------------------------------------------------------------------ Exercise 6.1
+# ------------------------------------------------------------------ ex-ch6-1
 
 
-@register("6.1", "a number: dL/da for the shared slope")
+@register("ex-ch6-1", "a number (dL/da for the shared slope)")
 def check_shared_slope_gradient(answer) -> Feedback:
-    """Exercise 6.1: :math:`\\sum_i g_i \\min(0, x_i) = -2 + 2 - 3 = -3`."""
-    if answer is None:
-        return _unanswered("a number")
-    value = _finite(answer)
-    _, ga = prelu_grad(X_6_1, SLOPE_6_1)
-    exact = float(np.sum(UPSTREAM_6_1 * ga))
+    """:math:`\\sum_i g_i \\min(0, x_i) = -2 + 2 - 3 = -3`."""
+    value = as_number(answer)
+    _, ga = prelu_grad(SHARED_INPUTS, SHARED_SLOPE)
+    exact = float(np.sum(SHARED_UPSTREAM * ga))
     hint = "dL/da = sum over the elements of g_i * min(0, x_i): only the negative inputs contribute."
     if _close(value, exact):
         return Feedback(True, "-2 + 2 - 3 = -3: only the three negative inputs contribute, each weighted by its upstream gradient.")
-    if _close(value, float(np.sum(np.minimum(X_6_1, 0)))):
+    if _close(value, float(np.sum(np.minimum(SHARED_INPUTS, 0)))):
         return Feedback(False, "that is the sum of min(0, x); each term must be multiplied by its upstream gradient g_i.", hint)
-    if _close(value, float(np.sum(UPSTREAM_6_1 * np.maximum(X_6_1, 0)))):
+    if _close(value, float(np.sum(SHARED_UPSTREAM * np.maximum(SHARED_INPUTS, 0)))):
         return Feedback(False, "that uses max(0, x), the positive part; the slope multiplies the negative part.", hint)
-    if _close(value, SLOPE_6_1 * exact):
+    if _close(value, SHARED_SLOPE * exact):
         return Feedback(False, "the slope a itself does not appear in df/da = min(0, x).", hint)
     return Feedback(False, f"{value:g} is not the gradient.", hint)
 
 
-# ------------------------------------------------------------------ Exercise 6.2
+# ------------------------------------------------------------------ ex-ch6-2
 
 
-@register("6.2", "a number: the standard deviation of the weights")
+@register("ex-ch6-2", "a number (the standard deviation of the weights)")
 def check_prelu_init_std(answer) -> Feedback:
-    """Exercise 6.2: :math:`\\sqrt{2 / ((1 + 0.25^2) \\cdot 64)} \\approx 0.1715`."""
-    if answer is None:
-        return _unanswered("a number (a standard deviation)")
-    value = _finite(answer)
-    a, n = SLOPE_6_2, FAN_IN_6_2
+    """:math:`\\sqrt{2 / ((1 + 0.25^2) \\cdot 64)} \\approx 0.1715`."""
+    value = as_number(answer)
+    a, n = INIT_SLOPE, INIT_FAN_IN
     exact = math.sqrt(2 / ((1 + a * a) * n))
     hint = "set (1 + a^2)/2 * n * Var(w) = 1 and take the square root of Var(w)."
     if _close(value, exact, rel=1e-3):
@@ -107,20 +92,18 @@ def check_prelu_init_std(answer) -> Feedback:
     return Feedback(False, f"{value:g} is not the standard deviation.", hint)
 
 
-# ------------------------------------------------------------------ Exercise 6.3
+# ------------------------------------------------------------------ ex-ch6-3
 
 
-@register("6.3", "a list of 5 numbers: f'(x) at x = -1, 1, 2, 4, 5")
+@register("ex-ch6-3", "a list of 5 numbers (f'(x) at x = -1, 1, 2, 4, 5)")
 def check_generalized_relu_grad(answer) -> Feedback:
-    """Exercise 6.3: ``[0.1, 0.1, 1, 0, 0]``: the slope at the threshold, 0 at the cap."""
-    if answer is None:
-        return _unanswered("a list of 5 numbers")
+    """``[0.1, 0.1, 1, 0, 0]``: the slope at the threshold, 0 at the cap."""
     got = as_array(answer, shape=(5,))
-    truth = np.asarray(generalized_relu_grad(POINTS_6_3, **PARAMS_6_3))
+    truth = np.asarray(generalized_relu_grad(GENERALIZED_POINTS, **GENERALIZED_PARAMS))
     hint = "away from the kinks: alpha below the threshold, 1 between threshold and cap, 0 above the cap; at each kink use the library's convention."
     if np.allclose(got, truth):
         return Feedback(True, "[0.1, 0.1, 1, 0, 0]: at the threshold x = 1 (a jump, no derivative at all) the left slope 0.1, at the cap x = 4 the value 0, as for relu6.")
-    wrong = [f"x = {x:g}" for x, g, t in zip(POINTS_6_3, got, truth) if not np.isclose(g, t)]
+    wrong = [f"x = {x:g}" for x, g, t in zip(GENERALIZED_POINTS, got, truth) if not np.isclose(g, t)]
     if wrong == ["x = 1"]:
         return Feedback(False, "only x = 1 is off: at the threshold the library (like PyTorch for relu and leaky_relu) takes the negative-side slope.", hint)
     if wrong == ["x = 4"]:
@@ -128,16 +111,14 @@ def check_generalized_relu_grad(answer) -> Feedback:
     return Feedback(False, f"wrong at {', '.join(wrong)}.", hint)
 
 
-# ------------------------------------------------------------------ Exercise 6.6
+# ------------------------------------------------------------------ ex-ch6-6
 
 
-@register("6.6", "a number: the mean slope 1/a for a ~ U(3, 8)")
+@register("ex-ch6-6", "a number (the mean slope 1/a for a ~ U(3, 8))")
 def check_mean_divisor_slope(answer) -> Feedback:
-    """Exercise 6.6: :math:`E[1/a] = \\ln(8/3)/5 \\approx 0.1962`."""
-    if answer is None:
-        return _unanswered("a number")
-    value = _finite(answer)
-    lo, hi = LOWER_6_6, UPPER_6_6
+    """:math:`E[1/a] = \\ln(8/3)/5 \\approx 0.1962`."""
+    value = as_number(answer)
+    lo, hi = DIVISOR_LOWER, DIVISOR_UPPER
     exact = math.log(hi / lo) / (hi - lo)
     hint = "E[1/a] is the integral of (1/a) / (u - l) over [l, u]."
     if _close(value, exact, rel=1e-3):

@@ -1,9 +1,23 @@
 """Checkers for the exercises of chapter 7, "Smooth relatives and polynomial approximations".
 
-The expected values are computed here with ``relu_book`` (never typed in
-twice): the softplus error from :func:`relu_book.activations.softplus`, the
-least-squares coefficients from :mod:`relu_book.approximation`, the Gaussian
-moments and the SiLU minimum from :mod:`relu_book.smooth`.
+Readers call them through ``check(label, answer)`` with the label of the
+exercise. The expected values are computed here with ``relu_book`` (never
+typed in twice): the softplus error from :func:`relu_book.activations.softplus`,
+the least-squares coefficients from :mod:`relu_book.approximation`, the
+Gaussian moments and the SiLU minimum from :mod:`relu_book.smooth`.
+
+* ``ex-ch7-1`` -- the largest gap between softplus with beta = 4 and relu.
+* ``ex-ch7-2`` -- the degree-2 least-squares fit of relu on [-1, 1].
+* ``ex-ch7-3`` -- the scale that gives relu of a standard normal unit second moment.
+* ``ex-ch7-4`` -- where silu is smallest.
+
+Examples
+--------
+>>> from relu_book.exercises import grade
+>>> grade("ex-ch7-2", [3 / 32, 1 / 2, 15 / 32]).correct
+True
+>>> grade("ex-ch7-3", 2).correct
+False
 """
 
 from __future__ import annotations
@@ -16,44 +30,34 @@ from relu_book.exercises import Feedback, register
 from relu_book.exercises._answers import as_array, as_number
 from relu_book.smooth import function_extremum, normal_expectation
 
-# Exercise 7.1: the sharpness of softplus.
-BETA_7_1 = 4.0
-
-
-def _unanswered(answer, what: str) -> Feedback | None:
-    if answer is None:
-        return Feedback(False, f"no answer yet: replace None with {what}.")
-    return None
+#: ``ex-ch7-1``: the sharpness of softplus.
+SOFTPLUS_BETA = 4.0
 
 
 def _monomial(p) -> np.ndarray:
     return p.convert(kind=np.polynomial.Polynomial).coef
 
 
-@register("7.1", "a number: max |softplus(x) - relu(x)| for beta = 4")
+@register("ex-ch7-1", "a number (max |softplus(x) - relu(x)| for beta = 4)")
 def check_softplus_max_error(answer) -> Feedback:
     """The largest gap between softplus with beta = 4 and relu: log(2)/4, at x = 0."""
-    if (empty := _unanswered(answer, "a number")) is not None:
-        return empty
     got = as_number(answer)
     grid = np.linspace(-20.0, 20.0, 40001)  # contains 0
-    expected = float(np.max(softplus(grid, beta=BETA_7_1, threshold=np.inf) - relu(grid)))
+    expected = float(np.max(softplus(grid, beta=SOFTPLUS_BETA, threshold=np.inf) - relu(grid)))
     if np.isclose(got, expected, rtol=1e-6, atol=1e-9):
         return Feedback(True, f"{expected:.6f} = log(2)/4, reached at x = 0; the error shrinks like 1/beta.")
     if np.isclose(got, np.log(2.0), rtol=1e-4):
         hint = "that is the gap for beta = 1; softplus_beta(x) = log(1 + exp(beta x)) / beta."
-    elif np.isclose(got, BETA_7_1 * np.log(2.0), rtol=1e-4):
+    elif np.isclose(got, SOFTPLUS_BETA * np.log(2.0), rtol=1e-4):
         hint = "divide log(1 + exp(beta x)) by beta, do not multiply."
     else:
         hint = "the gap softplus - relu is largest where relu has its kink; evaluate it there."
     return Feedback(False, f"{got:g} is not the largest gap.", hint)
 
 
-@register("7.2", "three numbers [c0, c1, c2]: the coefficients of c0 + c1 x + c2 x^2")
+@register("ex-ch7-2", "a list [c0, c1, c2] (the coefficients of c0 + c1 x + c2 x^2)")
 def check_least_squares_coefficients(answer) -> Feedback:
     """Monomial coefficients of the degree-2 least-squares fit of relu on [-1, 1]: 3/32, 1/2, 15/32."""
-    if (empty := _unanswered(answer, "a list [c0, c1, c2]")) is not None:
-        return empty
     got = as_array(answer, shape=(3,))
     expected = _monomial(relu_least_squares(2))
     if np.allclose(got, expected, rtol=1e-6, atol=1e-9):
@@ -71,11 +75,9 @@ def check_least_squares_coefficients(answer) -> Feedback:
     return Feedback(False, f"{np.array2string(got, precision=5)} is not the least-squares fit.", hint)
 
 
-@register("7.3", "a number: the scale lambda with E[(lambda relu(Z))^2] = 1")
+@register("ex-ch7-3", "a number (the scale lambda with E[(lambda relu(Z))^2] = 1)")
 def check_relu_scale(answer) -> Feedback:
     """E[relu(Z)^2] = 1/2, so lambda = sqrt(2)."""
-    if (empty := _unanswered(answer, "a number")) is not None:
-        return empty
     got = as_number(answer)
     expected = float(1.0 / np.sqrt(normal_expectation(lambda t: max(t, 0.0), power=2)))
     if np.isclose(got, expected, rtol=1e-6):
@@ -89,11 +91,9 @@ def check_relu_scale(answer) -> Feedback:
     return Feedback(False, f"{got:g} does not give unit second moment.", hint)
 
 
-@register("7.4", "a number: the location x* of the minimum of silu")
+@register("ex-ch7-4", "a number (the location x* of the minimum of silu)")
 def check_silu_minimum(answer) -> Feedback:
     """x* = -1.27846..., where silu'(x*) = 0 (and silu(x*) = x* + 1)."""
-    if (empty := _unanswered(answer, "a number")) is not None:
-        return empty
     got = as_number(answer)
     x_star, value = function_extremum(silu, (-5.0, 0.0), fprime=silu_grad)
     if abs(got - x_star) < 1e-6:

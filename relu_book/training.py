@@ -1,33 +1,23 @@
-r"""The experiments of the book, small enough to rerun in seconds.
+r"""Experiments on training deep networks: the data, the network at initialisation, the speed of training.
 
-Organised by section; each function returns numbers (numpy arrays or plain
-dictionaries of them) and leaves the plotting to the chapter.
+The experiments of chapter 4, small enough to rerun in seconds. Each
+function returns numbers (numpy arrays or plain dictionaries of them) and
+leaves the plotting to the chapter.
 
-* Data sets generated in code: :func:`make_spirals`.
-* Chapter 4, vanishing gradients: :func:`gradient_norms_at_init`.
-* Chapter 4, initialisation: :func:`mean_squared_preactivations`.
-* Chapter 4, convergence speed: :func:`training_error`,
-  :func:`epochs_to_error`, :func:`training_error_curves`,
-  :func:`convergence_race`.
-* Chapter 4, linear regions: :func:`activation_patterns`,
-  :func:`grid_region_changes`, :func:`region_breakpoints`.
-* Chapter 5, dying units: :func:`~relu_book.dying.born_dead_probability_exact`,
-  :func:`~relu_book.dying.born_dead_probability` and
-  :func:`~relu_book.dying.dead_unit_fraction`, defined in
-  :mod:`relu_book.dying` (with the chapter's other experiments) and
-  available here too.
+* The data, generated in code: :func:`make_spirals`.
+* Vanishing gradients at initialisation: :func:`gradient_norms_at_init`.
+* The scale of the signal at initialisation: :func:`mean_squared_preactivations`.
+* Convergence speed: :func:`training_error`, :func:`epochs_to_error`,
+  :func:`training_error_curves`, :func:`convergence_race`.
 
 Every experiment is seeded: the same arguments give the same numbers.
 """
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from relu_book._validation import as_float_array, real_scalar, integer as _int, seed_list as _seeds
-from relu_book.dying import born_dead_probability, born_dead_probability_exact, dead_unit_fraction
+from relu_book._validation import as_float_array, choice, integer, random_seed, real_scalar, seed_list
 from relu_book.nn import MLP, train
 
 __all__ = [
@@ -38,13 +28,6 @@ __all__ = [
     "epochs_to_error",
     "training_error_curves",
     "convergence_race",
-    "PIECEWISE_LINEAR",
-    "activation_patterns",
-    "grid_region_changes",
-    "region_breakpoints",
-    "born_dead_probability_exact",
-    "born_dead_probability",
-    "dead_unit_fraction",
 ]
 
 
@@ -61,7 +44,7 @@ def _chunks(X: np.ndarray, width: int):
 
 
 # =========================================================================
-# Data sets generated in code
+# The data, generated in code
 # =========================================================================
 
 
@@ -102,10 +85,10 @@ def make_spirals(n_per_class=100, n_classes=3, noise=0.2, seed=0):
     >>> X.shape, np.bincount(labels)
     ((8, 2), array([4, 4]))
     """
-    n = _int(n_per_class, "n_per_class", low=2)
-    k = _int(n_classes, "n_classes", low=2)
+    n = integer(n_per_class, "n_per_class", low=2)
+    k = integer(n_classes, "n_classes", low=2)
     noise = real_scalar(noise, "noise", low=0.0)
-    rng = np.random.default_rng(_int(seed, "seed", low=0))
+    rng = np.random.default_rng(random_seed(seed))
     r = np.linspace(0.0, 1.0, n)
     points, labels = [], []
     for c in range(k):
@@ -116,7 +99,7 @@ def make_spirals(n_per_class=100, n_classes=3, noise=0.2, seed=0):
 
 
 # =========================================================================
-# Chapter 4: vanishing gradients
+# Vanishing gradients at initialisation
 # =========================================================================
 
 
@@ -162,12 +145,11 @@ def gradient_norms_at_init(activation, depth=20, width=64, seeds=range(5), init=
     >>> g.shape, bool(g[0, 0] < g[0, -1])  # smaller next to the input
     ((1, 6), True)
     """
-    depth = _int(depth, "depth")
-    width = _int(width, "width")
-    batch = _int(batch, "batch")
-    seeds = _seeds(seeds)
-    if init not in ("he", "xavier"):
-        raise ValueError(f'init must be "he" or "xavier", got {init!r}')
+    depth = integer(depth, "depth")
+    width = integer(width, "width")
+    batch = integer(batch, "batch")
+    seeds = seed_list(seeds)
+    choice(init, "init", ("he", "xavier"))
     out = np.empty((len(seeds), depth))
     for row, seed in enumerate(seeds):
         model = MLP([width] * (depth + 1), activation=activation, init=init, seed=seed)
@@ -180,7 +162,7 @@ def gradient_norms_at_init(activation, depth=20, width=64, seeds=range(5), init=
 
 
 # =========================================================================
-# Chapter 4: initialisation
+# The scale of the signal at initialisation
 # =========================================================================
 
 
@@ -228,10 +210,10 @@ def mean_squared_preactivations(gain, depth=50, width=100, seeds=range(5), activ
     True
     """
     gain = real_scalar(gain, "gain", low=0.0, low_inclusive=False)
-    depth = _int(depth, "depth")
-    width = _int(width, "width")
-    batch = _int(batch, "batch")
-    seeds = _seeds(seeds)
+    depth = integer(depth, "depth")
+    width = integer(width, "width")
+    batch = integer(batch, "batch")
+    seeds = seed_list(seeds)
     out = np.empty((len(seeds), depth))
     for row, seed in enumerate(seeds):
         model = MLP([width] * (depth + 1), activation=activation, init="normal",
@@ -246,7 +228,7 @@ def mean_squared_preactivations(gain, depth=50, width=100, seeds=range(5), activ
 
 
 # =========================================================================
-# Chapter 4: convergence speed
+# Convergence speed
 # =========================================================================
 
 
@@ -332,8 +314,8 @@ def epochs_to_error(activation, lr, seed, X, labels, *, threshold=0.25, max_epoc
     1.0
     """
     threshold = real_scalar(threshold, "threshold", low=0.0, high=1.0)
-    max_epochs = _int(max_epochs, "max_epochs")
-    seed = _int(seed, "seed", low=0)
+    max_epochs = integer(max_epochs, "max_epochs")
+    seed = random_seed(seed)
     X = as_float_array(X, "X")
     labels = np.asarray(labels)
     if X.ndim != 2 or labels.shape != (X.shape[0],):
@@ -389,8 +371,8 @@ def training_error_curves(activation, lr, seeds, X, labels, *, epochs=40, hidden
     >>> training_error_curves("relu", 0.3, [0, 1], X, labels, epochs=3).shape
     (2, 3)
     """
-    seeds = _seeds(seeds)
-    epochs = _int(epochs, "epochs")
+    seeds = seed_list(seeds)
+    epochs = integer(epochs, "epochs")
     X = as_float_array(X, "X")
     labels = np.asarray(labels)
     if init is None:
@@ -450,8 +432,8 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
     lrs = [real_scalar(lr, "each entry of lrs", low=0.0, low_inclusive=False) for lr in lrs]
     if not lrs:
         raise ValueError("lrs must not be empty")
-    tuning_seeds = _seeds(tuning_seeds, "tuning_seeds")
-    seeds = _seeds(seeds)
+    tuning_seeds = seed_list(tuning_seeds, "tuning_seeds")
+    seeds = seed_list(seeds)
     if set(tuning_seeds) & set(seeds):
         raise ValueError(f"tuning_seeds and seeds must be disjoint, both contain {sorted(set(tuning_seeds) & set(seeds))}")
     results = {}
@@ -463,191 +445,3 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
         epochs = np.array([epochs_to_error(act, best, s, X, labels, **kwargs) for s in seeds])
         results[act] = {"lr": best, "tuning": tuning, "epochs": epochs}
     return results
-
-
-# =========================================================================
-# Chapter 4: linear regions of a ReLU network
-# =========================================================================
-
-#: Activations whose networks are piecewise linear with a kink at 0 only.
-PIECEWISE_LINEAR = ("relu", "leaky_relu", "prelu")
-
-
-def _check_piecewise_linear(model) -> None:
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
-    if model.activation not in PIECEWISE_LINEAR:
-        raise ValueError(
-            f"model must have a piecewise linear activation with its kink at 0 "
-            f"({', '.join(PIECEWISE_LINEAR)}), got {model.activation!r}"
-        )
-
-
-def _line(model, x_start, x_end):
-    n_in = model.layer_sizes[0]
-    a = as_float_array(x_start, "x_start").astype(np.float64)
-    b = as_float_array(x_end, "x_end").astype(np.float64)
-    for name, v in (("x_start", a), ("x_end", b)):
-        if v.shape != (n_in,):
-            raise ValueError(f"{name} must have shape ({n_in},), got {v.shape}")
-    if np.array_equal(a, b):
-        raise ValueError("x_start and x_end must differ")
-    return a, b
-
-
-def activation_patterns(model, X):
-    r"""Which hidden units are active (pre-activation > 0) at each input.
-
-    .. math::
-
-        P(x) = \bigl([z_{\ell j}(x) > 0]\bigr)_{\ell < L,\ j}
-
-    Inside one linear region of a ReLU network the pattern is constant, and
-    there the network is the affine map of the sub-network of active units.
-
-    Parameters
-    ----------
-    model : relu_book.nn.MLP
-        With an activation in :data:`PIECEWISE_LINEAR`.
-    X : array_like, shape (batch, n_in)
-
-    Returns
-    -------
-    numpy.ndarray of bool, shape (batch, total number of hidden units)
-
-    Examples
-    --------
-    >>> model = MLP([1, 2, 1], init="normal", init_std=1.0)
-    >>> model.weights[0] = np.array([[1.0, -1.0]])
-    >>> activation_patterns(model, [[2.0], [-1.0], [0.0]])
-    array([[ True, False],
-           [False,  True],
-           [False, False]])
-    """
-    _check_piecewise_linear(model)
-    model.forward(X)
-    return np.concatenate([r.pre_activation > 0 for r in model.activations[:-1]], axis=1)
-
-
-def grid_region_changes(model, x_start, x_end, num=10_001):
-    r"""Where the activation pattern changes along a segment, sampled on a grid.
-
-    The segment is :math:`x(t) = x_0 + t\,(x_1 - x_0)`, :math:`t \in [0, 1]`,
-    sampled at ``num`` equally spaced :math:`t`. Two regions closer than the
-    grid spacing can be missed; :func:`region_breakpoints` is exact.
-
-    Parameters
-    ----------
-    model : relu_book.nn.MLP
-        With an activation in :data:`PIECEWISE_LINEAR`.
-    x_start, x_end : array_like, shape (n_in,)
-        The end points :math:`x_0 \ne x_1`.
-    num : int, default 10001
-        Grid points (>= 2).
-
-    Returns
-    -------
-    numpy.ndarray, shape (changes,)
-        The midpoints (in :math:`t`) of the grid intervals across which the
-        pattern changes; the segment crosses ``changes + 1`` regions.
-
-    Examples
-    --------
-    >>> model = MLP([1, 2, 1], init="normal", init_std=1.0)
-    >>> model.weights[0] = np.array([[1.0, -1.0]])
-    >>> model.biases[0] = np.array([-0.5, -0.5])   # kinks at x = 0.5 and x = -0.5
-    >>> grid_region_changes(model, [-1.0], [1.0], num=9)
-    array([0.1875, 0.8125])
-    """
-    _check_piecewise_linear(model)
-    a, b = _line(model, x_start, x_end)
-    num = _int(num, "num", low=2)
-    t = np.linspace(0.0, 1.0, num)
-    patterns = activation_patterns(model, a + t[:, None] * (b - a))
-    changed = np.any(patterns[1:] != patterns[:-1], axis=1)
-    return (t[1:][changed] + t[:-1][changed]) / 2
-
-
-def _slopes(model, index: int, mask: np.ndarray) -> np.ndarray:
-    """The derivative of hidden layer ``index``'s activation on each side given by ``mask``.
-
-    ``mask`` is True on the positive side. For PReLU the negative-side slope is
-    the layer's learned weight (one per unit, or one shared by the layer).
-    """
-    layer = model.activation_layers[index]
-    if model.activation == "relu":
-        return mask.astype(np.float64)
-    if model.activation == "leaky_relu":
-        return np.where(mask, 1.0, layer.kwargs.get("negative_slope", 0.01))
-    return np.where(mask, 1.0, layer.params["weight"].astype(np.float64))  # prelu
-
-
-def region_breakpoints(model, x_start, x_end, resolution=1e-9):
-    r"""The exact points where a segment crosses from one linear region into the next.
-
-    Along :math:`x(t) = x_0 + t\,(x_1 - x_0)`, inside one region every
-    pre-activation is affine in :math:`t`:
-    :math:`z_{\ell j}(t) = z_{\ell j}(s) + (t - s)\,\dot z_{\ell j}`, where the
-    slope :math:`\dot z` is propagated forward with the region's activation
-    pattern, :math:`\dot z_\ell = \bigl(f'(z_{\ell-1}) \circ \dot z_{\ell-1}\bigr) W_\ell`.
-    The next breakpoint is the smallest root :math:`t > s` of these affine
-    functions,
-
-    .. math::
-
-        t^\ast = \min_{\ell, j}\Bigl\{\, s - \frac{z_{\ell j}(s)}{\dot z_{\ell j}}
-        \;:\; s - \frac{z_{\ell j}(s)}{\dot z_{\ell j}} > s \Bigr\},
-
-    the first point where some unit switches on or off. The walk then steps
-    just past :math:`t^\ast` (by ``resolution``) and repeats until
-    :math:`t = 1`. Regions shorter than ``resolution`` (in :math:`t`) are
-    merged with their neighbour.
-
-    Parameters
-    ----------
-    model : relu_book.nn.MLP
-        With an activation in :data:`PIECEWISE_LINEAR` (float64 recommended).
-    x_start, x_end : array_like, shape (n_in,)
-        End points :math:`x_0 \ne x_1`.
-    resolution : float, default 1e-9
-        Step past each breakpoint, in units of :math:`t` (in (0, 1e-3]).
-
-    Returns
-    -------
-    numpy.ndarray, shape (breakpoints,)
-        Increasing values of :math:`t` in (0, 1); the segment crosses
-        ``breakpoints + 1`` linear regions.
-
-    Examples
-    --------
-    >>> model = MLP([1, 2, 1], init="normal", init_std=1.0)
-    >>> model.weights[0] = np.array([[1.0, -1.0]])
-    >>> model.biases[0] = np.array([-0.5, -0.5])   # kinks at x = 0.5 and x = -0.5
-    >>> region_breakpoints(model, [-1.0], [1.0])
-    array([0.25, 0.75])
-    """
-    _check_piecewise_linear(model)
-    a, b = _line(model, x_start, x_end)
-    resolution = real_scalar(resolution, "resolution", low=0.0, high=1e-3, low_inclusive=False)
-    direction = b - a
-    weights = [w.astype(np.float64) for w in model.weights]
-    biases = [v.astype(np.float64) for v in model.biases]
-    breaks = []
-    s = 0.0
-    while True:
-        h, h_dot = a + s * direction, direction
-        candidates = []
-        for index, (W, bias) in enumerate(zip(weights[:-1], biases[:-1])):
-            z, z_dot = h @ W + bias, h_dot @ W
-            with np.errstate(divide="ignore", invalid="ignore"):
-                roots = s - z / z_dot
-            roots = roots[np.isfinite(roots) & (roots > s)]
-            if roots.size:
-                candidates.append(roots.min())
-            slope = _slopes(model, index, z > 0)
-            h, h_dot = z * slope, z_dot * slope
-        t_next = min(candidates, default=np.inf)
-        if t_next >= 1.0:
-            return np.array(breaks)
-        breaks.append(float(t_next))
-        s = t_next + resolution

@@ -1,4 +1,4 @@
-"""Tests of relu_book.experiments, organised like the module: one section per experiment."""
+"""Tests of relu_book.training, organised like the module: one section per experiment."""
 
 from __future__ import annotations
 
@@ -7,26 +7,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relu_book.experiments import (
-    activation_patterns,
+from relu_book.nn import MLP
+from relu_book.training import (
     convergence_race,
     epochs_to_error,
-    grid_region_changes,
     gradient_norms_at_init,
     make_spirals,
     mean_squared_preactivations,
-    region_breakpoints,
     training_error,
+    training_error_curves,
 )
-from relu_book.nn import MLP
 
 # ----------------------------------------------------------------- data sets
 
 
-def test_spirals_have_balanced_classes_and_radius_at_most_one():
-    X, labels = make_spirals(n_per_class=50, n_classes=4, noise=0.3, seed=1)
-    assert X.shape == (200, 2) and labels.shape == (200,)
-    assert np.array_equal(np.bincount(labels), [50] * 4)
+@settings(max_examples=15, deadline=None)
+@given(n=st.integers(2, 60), k=st.integers(2, 6), noise=st.floats(0.0, 1.0), seed=st.integers(0, 2**16))
+def test_spirals_have_balanced_classes_and_radius_at_most_one(n, k, noise, seed):
+    X, labels = make_spirals(n_per_class=n, n_classes=k, noise=noise, seed=seed)
+    assert X.shape == (n * k, 2) and labels.shape == (n * k,)
+    assert np.array_equal(np.bincount(labels), [n] * k)
     assert np.all(np.linalg.norm(X, axis=1) <= 1 + 1e-12)
 
 
@@ -67,7 +67,7 @@ def test_gradient_norms_have_one_row_per_seed_and_are_reproducible():
 
 
 def test_gradient_norms_reject_unknown_init_and_empty_seeds():
-    with pytest.raises(ValueError, match='init must be "he" or "xavier", got \'normal\''):
+    with pytest.raises(ValueError, match="init must be one of 'he', 'xavier', got 'normal'"):
         gradient_norms_at_init("relu", init="normal")
     with pytest.raises(ValueError, match="seeds must not be empty"):
         gradient_norms_at_init("relu", seeds=[])
@@ -141,114 +141,9 @@ def test_convergence_race_refuses_overlapping_seeds():
         convergence_race(X, labels, tuning_seeds=[1], seeds=[0, 1])
 
 
-# ------------------------------------------------------------- linear regions
-
-
-def two_kink_model():
-    model = MLP([1, 2, 1], init="normal", init_std=1.0)
-    model.weights[0] = np.array([[1.0, -1.0]])
-    model.biases[0] = np.array([-0.5, -0.5])
-    return model
-
-
-def test_breakpoints_of_a_one_hidden_layer_network_are_the_kinks():
-    assert np.allclose(region_breakpoints(two_kink_model(), [-1.0], [1.0]), [0.25, 0.75])
-
-
-def random_relu_net(seed, activation="relu", **kwargs):
-    model = MLP([2, 12, 12, 1], activation=activation, seed=seed, **kwargs)
-    rng = np.random.default_rng(seed)
-    for b in model.biases:
-        b += rng.normal(0, 0.5, b.shape)
-    return model
-
-
-@settings(max_examples=10, deadline=None)
-@given(seed=st.integers(0, 1000))
-def test_exact_breakpoints_agree_with_pattern_changes_on_a_fine_grid(seed):
-    model = random_relu_net(seed)
-    start, end = [-2.0, -1.0], [2.0, 1.5]
-    exact = region_breakpoints(model, start, end)
-    grid = grid_region_changes(model, start, end, num=20_001)
-    assert np.all(np.diff(exact) > 0) and np.all((exact > 0) & (exact < 1))
-    # every grid change lies within one grid spacing of an exact breakpoint
-    if grid.size:
-        assert np.abs(grid[:, None] - exact[None, :]).min(axis=1).max() <= 1 / 20_000
-    assert len(grid) <= len(exact)
-    gaps = np.diff(np.concatenate([[0.0], exact, [1.0]]))
-    if gaps.min() > 2 / 20_000:  # no region too thin for the grid
-        assert len(grid) == len(exact)
-
-
-def test_network_is_affine_between_consecutive_breakpoints():
-    model = random_relu_net(3)
-    start, end = np.array([-2.0, -1.0]), np.array([2.0, 1.5])
-    edges = np.concatenate([[0.0], region_breakpoints(model, start, end), [1.0]])
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        t = np.linspace(lo, hi, 5)
-        y = model.forward(start + t[:, None] * (end - start))[:, 0]
-        assert np.allclose(np.diff(y, 2), 0, atol=1e-9)  # second differences vanish on a line
-
-
-def test_patterns_are_constant_inside_each_region():
-    model = random_relu_net(5)
-    start, end = np.array([-2.0, -1.0]), np.array([2.0, 1.5])
-    edges = np.concatenate([[0.0], region_breakpoints(model, start, end), [1.0]])
-    mids = (edges[:-1] + edges[1:]) / 2
-    pats = activation_patterns(model, start + mids[:, None] * (end - start))
-    assert np.all(np.any(pats[1:] != pats[:-1], axis=1))  # neighbouring regions differ
-
-
-def test_leaky_relu_networks_have_breakpoints_too():
-    model = random_relu_net(2, activation="leaky_relu", negative_slope=0.1)
-    exact = region_breakpoints(model, [-2.0, -1.0], [2.0, 1.5])
-    grid = grid_region_changes(model, [-2.0, -1.0], [2.0, 1.5], num=20_001)
-    assert len(exact) >= len(grid) >= 1
-
-
-def test_linear_region_functions_refuse_smooth_activations_and_bad_segments():
-    with pytest.raises(ValueError, match="piecewise linear activation .* got 'tanh'"):
-        region_breakpoints(MLP([2, 3, 1], activation="tanh"), [0.0, 0.0], [1.0, 1.0])
-    with pytest.raises(ValueError, match=r"x_end must have shape \(2,\), got \(3,\)"):
-        grid_region_changes(MLP([2, 3, 1]), [0.0, 0.0], [1.0, 1.0, 1.0])
-    with pytest.raises(ValueError, match="x_start and x_end must differ"):
-        region_breakpoints(MLP([2, 3, 1]), [1.0, 1.0], [1.0, 1.0])
-    with pytest.raises(TypeError, match="model must be an MLP, got list"):
-        activation_patterns([1, 2], [[0.0, 0.0]])
-
-
 def test_error_curves_reach_the_threshold_at_the_epoch_epochs_to_error_reports():
-    from relu_book.experiments import training_error_curves
-
     X, labels = make_spirals(n_per_class=40, seed=0)
     first = epochs_to_error("relu", 0.3, 2, X, labels, threshold=0.4, max_epochs=20)
     curve = training_error_curves("relu", 0.3, [2], X, labels, epochs=20)[0]
     assert curve.shape == (20,)
     assert np.argmax(curve <= 0.4) + 1 == first
-
-
-def test_chapter5_functions_are_available_from_experiments():
-    from relu_book import dying, experiments
-
-    assert experiments.born_dead_probability_exact is dying.born_dead_probability_exact
-    assert experiments.born_dead_probability is dying.born_dead_probability
-    assert experiments.dead_unit_fraction is dying.dead_unit_fraction
-    assert experiments.born_dead_probability_exact(3, 2) == pytest.approx(1 - (1 - 2.0**-2) ** 3)
-
-
-@pytest.mark.parametrize("mode", ["unit", "shared"])
-def test_region_breakpoints_of_a_prelu_network_match_the_grid(mode):
-    from relu_book.experiments import grid_region_changes, region_breakpoints
-    from relu_book.nn import MLP
-
-    model = MLP([2, 16, 16, 1], activation="prelu", prelu_mode=mode, prelu_init=0.3, seed=3)
-    for layer in model.activation_layers:  # distinct slopes, as after training
-        layer.params["weight"] = layer.params["weight"] + np.linspace(0, 0.2, layer.params["weight"].size)
-    start, end = np.array([-2.0, -1.0]), np.array([2.0, 1.5])
-    breaks = region_breakpoints(model, start, end)
-    changes = grid_region_changes(model, start, end, num=200_001)
-    assert len(breaks) > 5
-    # Every change seen on the grid lies next to an exact breakpoint, and the
-    # grid misses at most the narrowest regions.
-    assert np.max(np.min(np.abs(changes[:, None] - breaks[None, :]), axis=1)) < 1e-4
-    assert 0 <= len(breaks) - len(changes) <= 2

@@ -1,0 +1,211 @@
+r"""Linear regions of a piecewise linear network: activation patterns and where they change.
+
+A network whose activation is piecewise linear with its only kink at 0
+(:data:`PIECEWISE_LINEAR`) is itself piecewise linear: on the set of inputs
+that share an *activation pattern* (which hidden units are active) it is one
+affine map. These functions, used in chapter 4, find the patterns and the
+points where a segment of input space crosses from one region to the next:
+
+* :func:`activation_patterns`: the pattern of every input;
+* :func:`grid_region_changes`: where the pattern changes along a segment,
+  sampled on a grid;
+* :func:`region_breakpoints`: the same points, exactly, by walking the
+  segment region by region.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from relu_book._validation import as_float_array, instance, integer, real_scalar
+from relu_book.nn import MLP
+
+__all__ = [
+    "PIECEWISE_LINEAR",
+    "activation_patterns",
+    "grid_region_changes",
+    "region_breakpoints",
+]
+
+
+#: Activations whose networks are piecewise linear with a kink at 0 only.
+PIECEWISE_LINEAR = ("relu", "leaky_relu", "prelu")
+
+
+def _check_piecewise_linear(model) -> None:
+    instance(model, "model", MLP)
+    if model.activation not in PIECEWISE_LINEAR:
+        raise ValueError(
+            f"model must have a piecewise linear activation with its kink at 0 "
+            f"({', '.join(PIECEWISE_LINEAR)}), got {model.activation!r}"
+        )
+
+
+def _line(model, x_start, x_end):
+    n_in = model.layer_sizes[0]
+    a = as_float_array(x_start, "x_start").astype(np.float64)
+    b = as_float_array(x_end, "x_end").astype(np.float64)
+    for name, v in (("x_start", a), ("x_end", b)):
+        if v.shape != (n_in,):
+            raise ValueError(f"{name} must have shape ({n_in},), got {v.shape}")
+    if np.array_equal(a, b):
+        raise ValueError("x_start and x_end must differ")
+    return a, b
+
+
+def activation_patterns(model, X):
+    r"""Which hidden units are active (pre-activation > 0) at each input.
+
+    .. math::
+
+        P(x) = \bigl([z_{\ell j}(x) > 0]\bigr)_{\ell < L,\ j}
+
+    Inside one linear region of a ReLU network the pattern is constant, and
+    there the network is the affine map of the sub-network of active units.
+
+    Parameters
+    ----------
+    model : relu_book.nn.MLP
+        With an activation in :data:`PIECEWISE_LINEAR`.
+    X : array_like, shape (batch, n_in)
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (batch, total number of hidden units)
+
+    Examples
+    --------
+    >>> model = MLP([1, 2, 1], init="normal", init_std=1.0)
+    >>> model.weights[0] = np.array([[1.0, -1.0]])
+    >>> activation_patterns(model, [[2.0], [-1.0], [0.0]])
+    array([[ True, False],
+           [False,  True],
+           [False, False]])
+    """
+    _check_piecewise_linear(model)
+    model.forward(X)
+    return np.concatenate([r.pre_activation > 0 for r in model.activations[:-1]], axis=1)
+
+
+def grid_region_changes(model, x_start, x_end, num=10_001):
+    r"""Where the activation pattern changes along a segment, sampled on a grid.
+
+    The segment is :math:`x(t) = x_0 + t\,(x_1 - x_0)`, :math:`t \in [0, 1]`,
+    sampled at ``num`` equally spaced :math:`t`. Two regions closer than the
+    grid spacing can be missed; :func:`region_breakpoints` is exact.
+
+    Parameters
+    ----------
+    model : relu_book.nn.MLP
+        With an activation in :data:`PIECEWISE_LINEAR`.
+    x_start, x_end : array_like, shape (n_in,)
+        The end points :math:`x_0 \ne x_1`.
+    num : int, default 10001
+        Grid points (>= 2).
+
+    Returns
+    -------
+    numpy.ndarray, shape (changes,)
+        The midpoints (in :math:`t`) of the grid intervals across which the
+        pattern changes; the segment crosses ``changes + 1`` regions.
+
+    Examples
+    --------
+    >>> model = MLP([1, 2, 1], init="normal", init_std=1.0)
+    >>> model.weights[0] = np.array([[1.0, -1.0]])
+    >>> model.biases[0] = np.array([-0.5, -0.5])   # kinks at x = 0.5 and x = -0.5
+    >>> grid_region_changes(model, [-1.0], [1.0], num=9)
+    array([0.1875, 0.8125])
+    """
+    _check_piecewise_linear(model)
+    a, b = _line(model, x_start, x_end)
+    num = integer(num, "num", low=2)
+    t = np.linspace(0.0, 1.0, num)
+    patterns = activation_patterns(model, a + t[:, None] * (b - a))
+    changed = np.any(patterns[1:] != patterns[:-1], axis=1)
+    return (t[1:][changed] + t[:-1][changed]) / 2
+
+
+def _slopes(model, index: int, mask: np.ndarray) -> np.ndarray:
+    """The derivative of hidden layer ``index``'s activation on each side given by ``mask``.
+
+    ``mask`` is True on the positive side. For PReLU the negative-side slope is
+    the layer's learned weight (one per unit, or one shared by the layer).
+    """
+    layer = model.activation_layers[index]
+    if model.activation == "relu":
+        return mask.astype(np.float64)
+    if model.activation == "leaky_relu":
+        return np.where(mask, 1.0, layer.kwargs.get("negative_slope", 0.01))
+    return np.where(mask, 1.0, layer.params["weight"].astype(np.float64))  # prelu
+
+
+def region_breakpoints(model, x_start, x_end, resolution=1e-9):
+    r"""The exact points where a segment crosses from one linear region into the next.
+
+    Along :math:`x(t) = x_0 + t\,(x_1 - x_0)`, inside one region every
+    pre-activation is affine in :math:`t`:
+    :math:`z_{\ell j}(t) = z_{\ell j}(s) + (t - s)\,\dot z_{\ell j}`, where the
+    slope :math:`\dot z` is propagated forward with the region's activation
+    pattern, :math:`\dot z_\ell = \bigl(f'(z_{\ell-1}) \circ \dot z_{\ell-1}\bigr) W_\ell`.
+    The next breakpoint is the smallest root :math:`t > s` of these affine
+    functions,
+
+    .. math::
+
+        t^\ast = \min_{\ell, j}\Bigl\{\, s - \frac{z_{\ell j}(s)}{\dot z_{\ell j}}
+        \;:\; s - \frac{z_{\ell j}(s)}{\dot z_{\ell j}} > s \Bigr\},
+
+    the first point where some unit switches on or off. The walk then steps
+    just past :math:`t^\ast` (by ``resolution``) and repeats until
+    :math:`t = 1`. Regions shorter than ``resolution`` (in :math:`t`) are
+    merged with their neighbour.
+
+    Parameters
+    ----------
+    model : relu_book.nn.MLP
+        With an activation in :data:`PIECEWISE_LINEAR` (float64 recommended).
+    x_start, x_end : array_like, shape (n_in,)
+        End points :math:`x_0 \ne x_1`.
+    resolution : float, default 1e-9
+        Step past each breakpoint, in units of :math:`t` (in (0, 1e-3]).
+
+    Returns
+    -------
+    numpy.ndarray, shape (breakpoints,)
+        Increasing values of :math:`t` in (0, 1); the segment crosses
+        ``breakpoints + 1`` linear regions.
+
+    Examples
+    --------
+    >>> model = MLP([1, 2, 1], init="normal", init_std=1.0)
+    >>> model.weights[0] = np.array([[1.0, -1.0]])
+    >>> model.biases[0] = np.array([-0.5, -0.5])   # kinks at x = 0.5 and x = -0.5
+    >>> region_breakpoints(model, [-1.0], [1.0])
+    array([0.25, 0.75])
+    """
+    _check_piecewise_linear(model)
+    a, b = _line(model, x_start, x_end)
+    resolution = real_scalar(resolution, "resolution", low=0.0, high=1e-3, low_inclusive=False)
+    direction = b - a
+    weights = [w.astype(np.float64) for w in model.weights]
+    biases = [v.astype(np.float64) for v in model.biases]
+    breaks = []
+    s = 0.0
+    while True:
+        h, h_dot = a + s * direction, direction
+        candidates = []
+        for index, (W, bias) in enumerate(zip(weights[:-1], biases[:-1])):
+            z, z_dot = h @ W + bias, h_dot @ W
+            with np.errstate(divide="ignore", invalid="ignore"):
+                roots = s - z / z_dot
+            roots = roots[np.isfinite(roots) & (roots > s)]
+            if roots.size:
+                candidates.append(roots.min())
+            slope = _slopes(model, index, z > 0)
+            h, h_dot = z * slope, z_dot * slope
+        t_next = min(candidates, default=np.inf)
+        if t_next >= 1.0:
+            return np.array(breaks)
+        breaks.append(float(t_next))
+        s = t_next + resolution
