@@ -177,6 +177,26 @@ def choice(value, name: str, allowed):
     return value
 
 
+def interval(value, name: str) -> tuple[float, float]:
+    """Return a pair ``(low, high)`` of finite floats with ``low < high``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not a pair, or is not increasing.
+    TypeError
+        If an end is not a real number (named ``name[0]`` or ``name[1]``).
+    """
+    try:
+        lo, hi = value
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (low, high), got {value!r}") from None
+    lo, hi = real_scalar(lo, f"{name}[0]"), real_scalar(hi, f"{name}[1]")
+    if not lo < hi:
+        raise ValueError(f"{name} must be increasing, got ({lo}, {hi})")
+    return lo, hi
+
+
 def boolean(value, name: str) -> bool:
     """Return ``value`` as a Python bool after checking it is one (``numpy.bool_`` included).
 

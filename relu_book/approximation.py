@@ -27,12 +27,20 @@ error measures return Python floats.
 
 from __future__ import annotations
 
-
 import numpy as np
 import sympy
 from numpy.polynomial import Chebyshev, Legendre
 
-from relu_book._validation import as_float_array, choice, function, integer, real_scalar, result, sympy_expr, sympy_symbol
+from relu_book._validation import (
+    as_float_array,
+    choice,
+    function,
+    integer,
+    real_scalar,
+    result,
+    sympy_expr,
+    sympy_symbol,
+)
 
 __all__ = [
     "least_squares_fit",

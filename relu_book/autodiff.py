@@ -41,7 +41,7 @@ from typing import Callable
 import numpy as np
 
 from relu_book import activations
-from relu_book._validation import as_float_array, real_scalar
+from relu_book._validation import as_float_array, function, real_scalar
 
 __all__ = [
     "Var",
@@ -469,8 +469,7 @@ def grad(f: Callable[[Var], Var], x, seed=None) -> np.ndarray:
     >>> grad(lambda v: relu(v) - relu(-v), [-1.0, 0.0, 1.0])
     array([1., 0., 1.])
     """
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    function(f, "f")
     v = Var(x)
     out = f(v)
     if not isinstance(out, Var):

@@ -29,7 +29,8 @@ from typing import NamedTuple
 import numpy as np
 
 from relu_book._validation import as_float_array, instance, real_scalar, sequence
-from relu_book._validation import integer as _int, seed_list as _seeds
+from relu_book._validation import integer as _int
+from relu_book._validation import seed_list as _seeds
 from relu_book.nn import MLP, train
 
 __all__ = [

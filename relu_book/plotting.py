@@ -24,7 +24,7 @@ import numpy as np
 from cycler import cycler
 
 from relu_book import registry
-from relu_book._validation import integer, real_scalar
+from relu_book._validation import function, integer, interval, real_scalar
 
 __all__ = [
     "OKABE_ITO",
@@ -200,18 +200,6 @@ def new_figure(nrows=1, ncols=1, **kw):
 # ------------------------------------------------------ function and derivative
 
 
-def _check_range(x_range) -> tuple[float, float]:
-    try:
-        lo, hi = x_range
-    except (TypeError, ValueError):
-        raise ValueError(f"x_range must be a pair (low, high), got {x_range!r}") from None
-    lo = real_scalar(lo, "x_range[0]")
-    hi = real_scalar(hi, "x_range[1]")
-    if not lo < hi:
-        raise ValueError(f"x_range must be increasing, got ({lo}, {hi})")
-    return lo, hi
-
-
 def _check_kinks(kinks, lo: float, hi: float) -> list[float]:
     if isinstance(kinks, numbers.Real):
         kinks = [kinks]
@@ -329,10 +317,9 @@ def plot_function_and_derivative(
     "$\\mathrm{relu}'(x)$"
     >>> plt.close(fig)
     """
-    for func, label in ((f, "f"), (fprime, "fprime")):
-        if not callable(func):
-            raise TypeError(f"{label} must be callable, got {type(func).__name__}")
-    lo, hi = _check_range(x_range)
+    function(f, "f")
+    function(fprime, "fprime")
+    lo, hi = interval(x_range, "x_range")
     kinks = _check_kinks(kinks, lo, hi)
     num = integer(num, "num", low=2)
     if not isinstance(name, str):

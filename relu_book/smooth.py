@@ -25,7 +25,8 @@ from scipy import integrate, optimize
 
 from relu_book import activations as act
 from relu_book import calculus, registry, symbolic
-from relu_book._validation import choice, function, integer as _int, real_scalar, seed_list, sympy_expr, sympy_symbol
+from relu_book._validation import choice, function, interval, real_scalar, seed_list, sympy_expr, sympy_symbol
+from relu_book._validation import integer as _int
 
 __all__ = [
     "normal_expectation",
@@ -357,13 +358,7 @@ def function_extremum(f, bracket, kind="min", num=2001, fprime=None):
     1.0
     """
     function(f, "f")
-    try:
-        lo, hi = bracket
-    except (TypeError, ValueError):
-        raise ValueError(f"bracket must be a pair (low, high), got {bracket!r}") from None
-    lo, hi = real_scalar(lo, "bracket[0]"), real_scalar(hi, "bracket[1]")
-    if not lo < hi:
-        raise ValueError(f"bracket must be increasing, got ({lo}, {hi})")
+    lo, hi = interval(bracket, "bracket")
     choice(kind, "kind", ("min", "max"))
     num = _int(num, "num", 3)
     sign = 1.0 if kind == "min" else -1.0

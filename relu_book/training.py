@@ -259,7 +259,8 @@ def training_error(model, X, labels):
     X = as_float_array(X, "X")
     labels = np.asarray(labels)
     if X.ndim != 2 or labels.shape != (X.shape[0],):
-        raise ValueError(f"labels must have shape ({X.shape[0] if X.ndim else 0},), one per row of X, got {labels.shape}")
+        expected = X.shape[0] if X.ndim else 0
+        raise ValueError(f"labels must have shape ({expected},), one per row of X, got {labels.shape}")
     wrong = 0
     start = 0
     for chunk in _chunks(X, max(model.layer_sizes)):
@@ -435,7 +436,8 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
     tuning_seeds = seed_list(tuning_seeds, "tuning_seeds")
     seeds = seed_list(seeds)
     if set(tuning_seeds) & set(seeds):
-        raise ValueError(f"tuning_seeds and seeds must be disjoint, both contain {sorted(set(tuning_seeds) & set(seeds))}")
+        both = sorted(set(tuning_seeds) & set(seeds))
+        raise ValueError(f"tuning_seeds and seeds must be disjoint, both contain {both}")
     results = {}
     for act in activations:
         tuning = np.array([

@@ -21,10 +21,11 @@ adds around them:
 
 from __future__ import annotations
 
-
 import numpy as np
 
-from relu_book._validation import as_float_array, generator, real_scalar, result, integer as _int, seed_list as _seeds
+from relu_book._validation import as_float_array, boolean, generator, instance, real_scalar, result
+from relu_book._validation import integer as _int
+from relu_book._validation import seed_list as _seeds
 from relu_book.activations import prelu, prelu_grad
 from relu_book.dying import learning_rate_sweep
 from relu_book.nn import MLP, PReLU
@@ -292,9 +293,7 @@ def rrelu_divisor(x, lower=3.0, upper=8.0, training=False, rng=None, return_slop
     hi = real_scalar(upper, "upper")
     if lo > hi:
         raise ValueError(f"lower must be <= upper, got lower={lo}, upper={hi}")
-    if not isinstance(training, (bool, np.bool_)):
-        raise TypeError(f"training must be a bool, got {type(training).__name__}")
-    if training:
+    if boolean(training, "training"):
         rng = generator(rng)
         divisor = rng.uniform(lo, hi, size=x.shape)
     else:
@@ -337,8 +336,7 @@ class SlopeTracker:
     """
 
     def __init__(self, model):
-        if not isinstance(model, MLP):
-            raise TypeError(f"model must be a relu_book.nn.MLP, got {type(model).__name__}")
+        instance(model, "model", MLP)
         if not model.activation_layers or not all(isinstance(layer, PReLU) for layer in model.activation_layers):
             raise ValueError(f'model must have activation="prelu", got {model.activation!r}')
         self.epochs: list[int] = []

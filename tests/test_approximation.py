@@ -245,7 +245,7 @@ def test_exact_functions_validate_their_arguments():
         ap.exact_least_squares(np.abs, x, 2)
     with pytest.raises(ValueError, match="a must be a positive number, got -1"):
         ap.exact_least_squares(sympy.Max(0, x), x, 2, a=-1)
-    with pytest.raises(ValueError, match="expr must depend on x only"):
+    with pytest.raises(ValueError, match="p must depend on x only"):
         ap.exact_l2_error(x + sympy.Symbol("y"), x)
     with pytest.raises(ValueError, match="p must be a polynomial"):
         ap.exact_max_error(sympy.exp(x), x)

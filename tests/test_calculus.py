@@ -20,7 +20,7 @@ rationals = st.fractions(min_value=-5, max_value=5, max_denominator=20).map(lamb
 
 def _two_slopes(left, right, point):
     """A continuous piecewise linear function with slope ``left`` before ``point`` and ``right`` after."""
-    return sympy.Piecewise((left * (X - point), X < point), (right * (X - point), True))
+    return sympy.Piecewise((left * (X - point), sympy.Lt(X, point)), (right * (X - point), True))
 
 
 # ------------------------------------------------------------ one-sided limits
@@ -43,7 +43,7 @@ def test_one_sided_limits_can_be_infinite():
 @settings(max_examples=10, deadline=None)
 @given(low=rationals, high=rationals, point=rationals)
 def test_one_sided_limits_of_a_step_are_its_two_levels(low, high, point):
-    step = sympy.Piecewise((low, X < point), (high, True))
+    step = sympy.Piecewise((low, sympy.Lt(X, point)), (high, True))
     assert calculus.one_sided_limits(step, X, point) == (low, high)
 
 

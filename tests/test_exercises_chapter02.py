@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
+from relu_book.backprop import graph_layer_loss
 from relu_book.exercises import exercise_ids, grade
 from relu_book.exercises.chapter02 import JACOBIAN_B, JACOBIAN_W, JACOBIAN_X, graph_layer_grad_W0
 from relu_book.numerics import numerical_gradient
-from relu_book.backprop import graph_layer_loss
 
 
 def right_backward(grad_out, x, W, b):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from relu_book.dying import born_dead_probability_exact
+from relu_book.dying import born_dead_probability_exact, dead_units
 from relu_book.exercises import exercise_ids, grade
 from relu_book.exercises.chapter05 import UNIT_BIASES, UNIT_DATA, UNIT_WEIGHTS
 from relu_book.nn import MLP
-from relu_book.dying import dead_units
 
 CHAPTER_5 = ["ex-ch5-1", "ex-ch5-2", "ex-ch5-3"]
 

@@ -9,7 +9,13 @@ import pytest
 
 import relu_book as rb
 from relu_book.exercises import exercise_ids, grade
-from relu_book.exercises.chapter06 import GENERALIZED_PARAMS, GENERALIZED_POINTS, SHARED_SLOPE, SHARED_UPSTREAM, SHARED_INPUTS
+from relu_book.exercises.chapter06 import (
+    GENERALIZED_PARAMS,
+    GENERALIZED_POINTS,
+    SHARED_INPUTS,
+    SHARED_SLOPE,
+    SHARED_UPSTREAM,
+)
 from relu_book.variants import prelu_init_gain, prelu_weight_grad, rrelu_divisor
 
 CHAPTER_6 = ["ex-ch6-1", "ex-ch6-2", "ex-ch6-3", "ex-ch6-6"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -19,24 +21,17 @@ from relu_book.nn import (
     train,
     train_step,
 )
+from relu_book import registry
 from relu_book.numerics import gradient_check
 
-# Every activation, with keyword arguments that differ from the defaults where there are any.
+# Every fixed activation of the registry at its defaults and its examples
+# (exact examples as floats), and "linear"; prelu and rrelu have their own tests.
 CASES = [
-    ("relu", {}),
-    ("leaky_relu", {"negative_slope": 0.1}),
-    ("relu6", {}),
-    ("generalized_relu", {"negative_slope": 0.2, "max_value": 4.0}),
-    ("softplus", {"beta": 2.0}),
-    ("elu", {"alpha": 1.5}),
-    ("selu", {}),
-    ("gelu", {}),
-    ("gelu", {"approximate": "tanh"}),
-    ("silu", {}),
-    ("sigmoid", {}),
-    ("tanh", {}),
-    ("linear", {}),
-]
+    (spec.name, {k: float(v) if isinstance(v, Fraction) else v for k, v in params.items()})
+    for spec in registry.REGISTRY
+    if spec.layer == "Activation"
+    for params in spec.cases()
+] + [("linear", {})]
 
 
 def small_problem(seed=0, n_in=3, n_out=2, batch=7):
@@ -66,11 +61,20 @@ def check_all_gradients(model, X, Y, loss):
     return worst
 
 
-def pre_activations_away_from_kinks(model, X, margin=1e-3):
+def pre_activations_away_from_kinks(model, X, margin=1e-3, **params):
     model.forward(X)
     hidden = [r.pre_activation for r in model.activations[:-1]]
-    kinks = {"relu6": [0.0, 6.0], "generalized_relu": [0.0, 4.0]}.get(model.activation, [0.0])
+    kinks = [] if model.activation == "linear" else registry.get(model.activation).kinks_at(**params)
     return all(np.min(np.abs(z - k)) > margin for z in hidden for k in kinks)
+
+
+def model_away_from_kinks(sizes, X, name, kwargs, seeds=range(2, 12)):
+    """The model of the first seed whose hidden pre-activations on X keep clear of every kink."""
+    for seed in seeds:
+        model = MLP(sizes, activation=name, seed=seed, **kwargs)
+        if pre_activations_away_from_kinks(model, X, **kwargs):
+            return model
+    raise AssertionError(f"every seed puts a pre-activation of {name} {kwargs} within 1e-3 of a kink")
 
 
 # ------------------------------------------------------------------ gradients
@@ -79,21 +83,25 @@ def pre_activations_away_from_kinks(model, X, margin=1e-3):
 @pytest.mark.parametrize("name, kwargs", CASES, ids=[f"{n}-{k}" for n, k in CASES])
 def test_mse_gradients_match_finite_differences_for_every_activation(name, kwargs):
     X, Y, _ = small_problem(seed=1)
-    model = MLP([3, 5, 4, 2], activation=name, seed=2, **kwargs)
-    assert pre_activations_away_from_kinks(model, X)
+    model = model_away_from_kinks([3, 5, 4, 2], X, name, kwargs)
     check_all_gradients(model, X, Y, "mse")
 
 
 @pytest.mark.parametrize("name, kwargs", CASES, ids=[f"{n}-{k}" for n, k in CASES])
 def test_cross_entropy_gradients_match_finite_differences_for_every_activation(name, kwargs):
     X, _, labels = small_problem(seed=3, n_out=3)
-    model = MLP([3, 4, 4, 3], activation=name, seed=4, **kwargs)
-    assert pre_activations_away_from_kinks(model, X)
+    model = model_away_from_kinks([3, 4, 4, 3], X, name, kwargs, seeds=range(4, 14))
     check_all_gradients(model, X, labels, "cross_entropy")
 
 
 def test_every_library_activation_is_available_plus_linear():
     assert set(activation_names()) >= set(ACTIVATIONS) | {"linear"}
+
+
+def test_every_registry_entry_gets_the_layer_class_it_names():
+    assert set(activation_names()) == set(registry.names()) | {"linear"}
+    for spec in registry.REGISTRY:
+        assert ACTIVATION_LAYERS[spec.name].__name__ == spec.layer
 
 
 @settings(max_examples=15, deadline=None)

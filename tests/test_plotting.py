@@ -12,12 +12,14 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import relu_book as rb  # noqa: E402
+from relu_book import registry  # noqa: E402
 from relu_book.plotting import (  # noqa: E402
     COLORS,
     HOUSE_STYLE,
     OKABE_ITO,
     new_figure,
     plot_function_and_derivative,
+    style,
     use_house_style,
 )
 
@@ -81,6 +83,26 @@ def test_colors_are_valid_and_named_by_role():
     assert {"function", "derivative", "kink", "reference", "accent"} <= set(COLORS)
     assert all(mcolors.is_color_like(c) for c in COLORS.values())
     assert COLORS["function"] != COLORS["derivative"]
+
+
+def test_every_registered_activation_has_its_own_okabe_ito_colour_and_line_style_pair():
+    styles = {name: style(name) for name in registry.names()}
+    pairs = {(s["color"], s["linestyle"]) for s in styles.values()}
+    assert len(pairs) == len(styles)
+    assert {s["color"] for s in styles.values()} <= set(OKABE_ITO.values())
+    for s in styles.values():  # every line style is one matplotlib draws
+        (line,) = plt.plot([0, 1], [0, 1], **s)
+        assert mcolors.same_color(line.get_color(), s["color"])
+
+
+def test_relu_is_drawn_in_the_main_blue_with_a_solid_line():
+    assert style("relu") == {"color": COLORS["function"], "linestyle": "-"}
+
+
+def test_style_overrides_and_refuses_unknown_names():
+    assert style("gelu", linestyle=":", lw=1) == {"color": style("gelu")["color"], "linestyle": ":", "lw": 1}
+    with pytest.raises(ValueError, match="name must be one of"):
+        style("swish")
 
 
 def test_new_figure_uses_constrained_layout_and_house_size():

@@ -187,8 +187,10 @@ def test_sympy_expr_and_symbol_accept_expressions_and_symbols():
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: v.sympy_expr("x", "expr"), TypeError, "expr must be a sympy expression such as sympy.Symbol('x'), got str"),
-        (lambda: v.sympy_expr(sympy.Eq(X, 1), "expr"), TypeError, "expr must be a sympy expression such as sympy.Symbol('x'), got Equality"),
+        (lambda: v.sympy_expr("x", "expr"), TypeError,
+         "expr must be a sympy expression such as sympy.Symbol('x'), got str"),
+        (lambda: v.sympy_expr(sympy.Eq(X, 1), "expr"), TypeError,
+         "expr must be a sympy expression such as sympy.Symbol('x'), got Equality"),
         (lambda: v.sympy_expr(sympy.I, "x"), ValueError, "x must be real, got I"),
         (lambda: v.sympy_symbol(X + 1, "x"), TypeError, "x must be a sympy Symbol such as sympy.Symbol('x'), got Add"),
         (lambda: v.sympy_real("1", "alpha"), TypeError, "alpha must be a real number or a sympy expression, got str"),
@@ -196,7 +198,8 @@ def test_sympy_expr_and_symbol_accept_expressions_and_symbols():
         (lambda: v.sympy_real(math.nan, "alpha"), ValueError, "alpha must not be nan"),
         (lambda: v.sympy_real(sympy.oo, "alpha"), ValueError, "alpha must be finite, got oo"),
         (lambda: v.sympy_real(0, "beta", positive=True), ValueError, "beta must be > 0, got 0"),
-        (lambda: v.sympy_point(sympy.Symbol("p"), "point"), TypeError, "point must be a real number, got the symbolic expression p"),
+        (lambda: v.sympy_point(sympy.Symbol("p"), "point"), TypeError,
+         "point must be a real number, got the symbolic expression p"),
         (lambda: v.sympy_point(math.inf), ValueError, "point must be finite, got oo"),
     ],
 )
@@ -223,3 +226,22 @@ def test_sympy_real_keeps_symbols_and_allows_infinity_when_asked():
     assert v.sympy_real(a, "a") is a
     assert v.sympy_real(sympy.oo, "threshold", allow_inf=True) == sympy.oo
     assert v.sympy_real(0.5, "a") == sympy.Float(0.5)
+
+
+@given(a=st.floats(-1e6, 1e6), b=st.floats(-1e6, 1e6))
+def test_interval_accepts_increasing_pairs_only(a, b):
+    if a < b:
+        assert v.interval((a, b), "bracket") == (a, b)
+        assert v.interval([a, b], "bracket") == (a, b)
+    else:
+        with pytest.raises(ValueError, match=r"^bracket must be increasing, got \("):
+            v.interval((a, b), "bracket")
+
+
+def test_interval_refuses_non_pairs_and_names_the_bad_end():
+    with pytest.raises(ValueError, match=r"^x_range must be a pair \(low, high\), got 1.0$"):
+        v.interval(1.0, "x_range")
+    with pytest.raises(ValueError, match=r"^x_range must be a pair \(low, high\), got \(1, 2, 3\)$"):
+        v.interval((1, 2, 3), "x_range")
+    with pytest.raises(TypeError, match=r"^x_range\[1\] must be a real number, got str$"):
+        v.interval((0.0, "1"), "x_range")

@@ -18,8 +18,6 @@ False
 
 from __future__ import annotations
 
-import numpy as np
-
 from relu_book.exercises import Feedback, MalformedAnswer, register
 from relu_book.exercises._answers import as_array, as_number
 
