@@ -6,9 +6,11 @@ The activations and their derivatives are exported at the top level::
     >>> rb.relu_grad([-1.0, 0.0, 1.0])
     array([0., 0., 1.])
 
-The other modules are imported by name: :mod:`relu_book.symbolic` (sympy
-views of the same functions), :mod:`relu_book.numerics` (finite differences
-and gradient checks), :mod:`relu_book.plotting` (the house figure style) and
+The other modules are imported by name: :mod:`relu_book.registry` (one
+entry per activation: its kinks, parameters and figure style),
+:mod:`relu_book.symbolic` (sympy views of the same functions),
+:mod:`relu_book.numerics` (finite differences and gradient checks),
+:mod:`relu_book.plotting` (the house figure style) and
 :mod:`relu_book.exercises` (answer checkers for the exercises).
 """
 

@@ -2,8 +2,10 @@ r"""The rectified linear unit, its variants and smooth relatives, with derivativ
 
 Every function here is elementwise and vectorised. It takes a number, a list
 or a numpy array, returns an array of the same shape, keeps a floating dtype
-(float32 in, float32 out; integers become float64), never modifies its input,
-and propagates NaN.
+(float32 in, float32 out; likewise float16, and bfloat16 and the float8
+formats of ``ml_dtypes``, computed in a wider type where numpy needs one and
+rounded back; integers become float64), never modifies its input, and
+propagates NaN.
 
 Each ``*_grad`` function is the derivative with respect to ``x``. At a kink
 (a point where the function has no derivative) it returns the value that

@@ -126,6 +126,9 @@ class ActivationSpec:
     examples: tuple = ()
     table: tuple = (TableRow(),)
     layer: str = "Activation"
+    # Further facts about an activation (for example what each framework
+    # returns at its kinks) are added as fields with defaults, so that the
+    # existing entries stay valid.
 
     # ------------------------------------------------------------ the code
 

@@ -159,7 +159,10 @@ def test_fraction_of_zeros_other_wrong_answer_gets_hint():
     assert not fb.correct and "N(b, 1)" in fb.hint
 
 
-@pytest.mark.parametrize(("answer", "phrase"), [(69.15, "percentage"), (-0.2, "between 0 and 1"), (150.0, "between 0 and 1"), ("0.69", "give a number")])
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [(69.15, "percentage"), (-0.2, "between 0 and 1"), (150.0, "between 0 and 1"), ("0.69", "give a number")],
+)
 def test_fraction_of_zeros_malformed_answer_gets_feedback(answer, phrase):
     fb = grade("ex-ch1-6", answer)
     assert not fb.correct and fb.message.startswith("could not read your answer") and phrase in fb.message
@@ -174,7 +177,9 @@ def test_mean_of_shifted_relu_exact_and_sampled_values_are_accepted():
     assert grade("ex-ch1-7", exact + 0.003).correct
 
 
-@pytest.mark.parametrize(("answer", "phrase"), [(1.0, "E[X]"), (0.3989, "mu = 0"), (0.8413, "first term"), (0.2420, "second term")])
+@pytest.mark.parametrize(
+    ("answer", "phrase"), [(1.0, "E[X]"), (0.3989, "mu = 0"), (0.8413, "first term"), (0.2420, "second term")]
+)
 def test_mean_of_shifted_relu_common_mistakes_are_explained(answer, phrase):
     fb = grade("ex-ch1-7", answer)
     assert not fb.correct and phrase in fb.message and "Phi" in fb.hint

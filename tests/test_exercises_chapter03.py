@@ -31,7 +31,10 @@ def test_leaky_subdifferential_agrees_with_symbolic_module():
     assert grade("ex-ch3-1", [float(interval.start), float(interval.end)]).correct
 
 
-@pytest.mark.parametrize(("answer", "phrase"), [([1, 0.2], "wrong order"), ([0, 1], "subdifferential of relu"), ([0.2, 0.2], "single number")])
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [([1, 0.2], "wrong order"), ([0, 1], "subdifferential of relu"), ([0.2, 0.2], "single number")],
+)
 def test_leaky_subdifferential_common_mistakes_are_explained(answer, phrase):
     fb = grade("ex-ch3-1", answer)
     assert not fb.correct and phrase in fb.message
@@ -57,7 +60,9 @@ def test_autodiff_at_zero_right_answer_is_accepted_and_matches_relu_book_autodif
     assert grade("ex-ch3-2", value).correct
 
 
-@pytest.mark.parametrize(("answer", "phrase"), [(1.5, "central difference"), (1, "one-sided"), (2, "one-sided"), (3, "relu'(0) = 1")])
+@pytest.mark.parametrize(
+    ("answer", "phrase"), [(1.5, "central difference"), (1, "one-sided"), (2, "one-sided"), (3, "relu'(0) = 1")]
+)
 def test_autodiff_at_zero_common_mistakes_are_explained(answer, phrase):
     fb = grade("ex-ch3-2", answer)
     assert not fb.correct and phrase in fb.message
@@ -85,7 +90,9 @@ def test_clarke_gradient_right_answer_is_accepted_and_matches_symbolic_module():
     assert grade("ex-ch3-3", [-1, 1]).correct
 
 
-@pytest.mark.parametrize(("answer", "phrase"), [([1, -1], "[lower, upper]"), ([0, 1], "relu at 0"), ([1, 1], "single number")])
+@pytest.mark.parametrize(
+    ("answer", "phrase"), [([1, -1], "[lower, upper]"), ([0, 1], "relu at 0"), ([1, 1], "single number")]
+)
 def test_clarke_gradient_common_mistakes_are_explained(answer, phrase):
     fb = grade("ex-ch3-3", answer)
     assert not fb.correct and phrase in fb.message

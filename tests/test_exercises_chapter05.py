@@ -25,7 +25,9 @@ def test_born_dead_right_answer_agrees_with_the_library():
     assert grade("ex-ch5-1", np.float32(0.578125)).correct
 
 
-@pytest.mark.parametrize(("answer", "phrase"), [(27 / 64, "alive"), (0.25, "one layer"), (0.875, "single unit"), (2.0, "not a probability")])
+@pytest.mark.parametrize(
+    ("answer", "phrase"), [(27 / 64, "alive"), (0.25, "one layer"), (0.875, "single unit"), (2.0, "not a probability")]
+)
 def test_born_dead_common_mistakes_are_explained(answer, phrase):
     fb = grade("ex-ch5-1", answer)
     assert not fb.correct and phrase in fb.message and fb.hint

@@ -41,8 +41,10 @@ def test_shared_slope_gradient_right_answer_agrees_with_the_library():
     assert grade("ex-ch6-1", expected).correct and grade("ex-ch6-1", np.float32(-3)).correct
 
 
-@pytest.mark.parametrize(("answer", "phrase"), [(-3.5, "upstream gradient"), (5.0, "positive part"),
-                                                (-0.75, "does not appear"), (3.0, "not the gradient")])
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [(-3.5, "upstream gradient"), (5.0, "positive part"), (-0.75, "does not appear"), (3.0, "not the gradient")],
+)
 def test_shared_slope_gradient_mistakes_are_explained(answer, phrase):
     fb = grade("ex-ch6-1", answer)
     assert not fb.correct and phrase in fb.message and fb.hint
@@ -60,11 +62,16 @@ def test_prelu_init_std_right_answer_agrees_with_the_gain():
     assert grade("ex-ch6-2", expected).correct and grade("ex-ch6-2", 0.1715).correct
 
 
-@pytest.mark.parametrize(("answer", "phrase"), [(math.sqrt(2 / 64), "He initialisation for ReLU"),
-                                                (2 / (1.0625 * 64), "variance"),
-                                                (math.sqrt(2 / 1.0625), "gain"),
-                                                (math.sqrt(2 / (1.25 * 64)), "squared"),
-                                                (0.5, "not the standard deviation")])
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        (math.sqrt(2 / 64), "He initialisation for ReLU"),
+        (2 / (1.0625 * 64), "variance"),
+        (math.sqrt(2 / 1.0625), "gain"),
+        (math.sqrt(2 / (1.25 * 64)), "squared"),
+        (0.5, "not the standard deviation"),
+    ],
+)
 def test_prelu_init_std_mistakes_are_explained(answer, phrase):
     fb = grade("ex-ch6-2", answer)
     assert not fb.correct and phrase in fb.message
@@ -79,9 +86,14 @@ def test_generalized_relu_grad_right_answer_is_the_library_value():
     assert grade("ex-ch6-3", truth).correct and grade("ex-ch6-3", (0.1, 0.1, 1, 0, 0)).correct
 
 
-@pytest.mark.parametrize(("answer", "phrase"), [([0.1, 1.0, 1.0, 0.0, 0.0], "only x = 1"),
-                                                ([0.1, 0.1, 1.0, 1.0, 0.0], "only x = 4"),
-                                                ([0.0, 0.0, 1.0, 0.0, 0.0], "x = -1, x = 1")])
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        ([0.1, 1.0, 1.0, 0.0, 0.0], "only x = 1"),
+        ([0.1, 0.1, 1.0, 1.0, 0.0], "only x = 4"),
+        ([0.0, 0.0, 1.0, 0.0, 0.0], "x = -1, x = 1"),
+    ],
+)
 def test_generalized_relu_grad_mistakes_are_explained(answer, phrase):
     fb = grade("ex-ch6-3", answer)
     assert not fb.correct and phrase in fb.message

@@ -17,7 +17,9 @@ def test_chapter_7_registers_its_auto_checked_exercises():
     assert set(IDS) <= set(exercise_ids())
 
 
-@pytest.mark.parametrize("exercise, malformed", [("ex-ch7-1", "log(2)/4"), ("ex-ch7-2", [1, 2]), ("ex-ch7-3", [1.4]), ("ex-ch7-4", "x")])
+@pytest.mark.parametrize(
+    "exercise, malformed", [("ex-ch7-1", "log(2)/4"), ("ex-ch7-2", [1, 2]), ("ex-ch7-3", [1.4]), ("ex-ch7-4", "x")]
+)
 def test_malformed_answer_says_what_was_expected(exercise, malformed):
     feedback = grade(exercise, malformed)
     assert not feedback.correct

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from relu_book.activations import ACTIVATIONS, relu_grad
 from relu_book.nn import (
+    LOSSES,
     Activation,
     LayerRecord,
     MLP,
@@ -22,7 +23,7 @@ from relu_book.nn import (
     train_step,
 )
 from relu_book import registry
-from relu_book.numerics import gradient_check
+from relu_book.numerics import gradient_check, numerical_gradient
 
 # Every fixed activation of the registry at its defaults and its examples
 # (exact examples as floats), and "linear"; prelu and rrelu have their own tests.
@@ -388,6 +389,27 @@ def test_wrong_targets_raise_clear_errors():
         model.loss_and_grads(X, np.zeros((5, 2)), "l1")
 
 
+@pytest.mark.parametrize("name", sorted(LOSSES))
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**16), batch=st.integers(1, 6), n_out=st.integers(2, 4))
+def test_every_loss_gradient_is_the_derivative_of_its_value(name, seed, batch, n_out):
+    loss = LOSSES[name]
+    rng = np.random.default_rng(seed)
+    output = rng.normal(0.0, 2.0, (batch, n_out))
+    raw = rng.integers(0, n_out, batch) if name == "cross_entropy" else rng.standard_normal((batch, n_out))
+    targets = loss.targets(raw, batch, n_out, np.float64)
+    numeric = numerical_gradient(lambda out: loss.value(out, targets), output)
+    np.testing.assert_allclose(loss.gradient(output, targets), numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_loss_table_and_loss_and_grads_agree():
+    model = MLP([3, 5, 2], seed=4)
+    X = np.random.default_rng(0).standard_normal((6, 3))
+    for name, Y in (("mse", np.ones((6, 2))), ("cross_entropy", np.array([0, 1, 1, 0, 1, 0]))):
+        value, _, _ = model.loss_and_grads(X, Y, name)
+        assert value == LOSSES[name].value(model.forward(X), Y)
+
+
 def test_parameters_replaced_with_wrong_shape_or_dtype_are_caught():
     model = MLP([3, 4, 2])
     model.weights[1] = np.zeros((4, 3))
@@ -421,7 +443,6 @@ def test_bad_training_arguments_raise_clear_errors(kwargs, error, match):
 
 from relu_book.activations import prelu_grad, rrelu_slopes  # noqa: E402
 from relu_book.nn import PReLU, RReLU  # noqa: E402
-from relu_book.numerics import numerical_gradient  # noqa: E402
 
 
 def prelu_model(mode, seed=2, slopes=None):

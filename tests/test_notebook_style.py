@@ -124,14 +124,15 @@ def test_exercises_are_labelled_titled_and_numbered_by_sphinx(nb, request):
             continue
         title, label, body = value
         assert label, f"exercise without a :label: (its id for check()): {cell.source[:80]}"
-        assert re.fullmatch(rf"ex-ch{chapter}-[A-Za-z0-9_-]+", label), f"label {label!r} should start with ex-ch{chapter}-"
+        prefix = f"ex-ch{chapter}-"
+        assert re.fullmatch(rf"{prefix}[A-Za-z0-9_-]+", label), f"label {label!r} should start with {prefix}"
         assert title, f"{label}: give the exercise a title in the directive (```{{exercise-start}} A title)"
         assert not re.match(r"\s*\**Exercise", body), f"{label}: the body repeats the number sphinx-exercise shows"
         labels.append(label)
     assert len(labels) == len(set(labels)), "two exercises share a label"
     text = _markdown(nb)
     hand_numbered = re.search(r"\*\*Exercise\b|\bExercises? \d+\.\d+", text, re.IGNORECASE)
-    assert not hand_numbered, f"{hand_numbered[0]!r}: refer to an exercise with {{numref}}`ex-...`, not by a typed number"
+    assert not hand_numbered, f"{hand_numbered[0]!r}: refer to an exercise by {{numref}}`its-label`, not by a number"
 
 
 def test_check_calls_and_solutions_belong_to_their_exercise(nb):

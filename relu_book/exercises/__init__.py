@@ -169,16 +169,26 @@ def exercise_ids() -> list[str]:
     return sorted(_CHECKERS, key=_natural_key)
 
 
+def _short_repr(value: Any, width: int = 60) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # e.g. an int with more digits than Python will print
+        return f"a {type(value).__name__}"
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def _unknown(exercise_id: Any) -> Feedback:
     known = ", ".join(exercise_ids())
     if isinstance(exercise_id, str):
-        message = f"there is no exercise {exercise_id!r}."
+        message = f"there is no exercise {_short_repr(exercise_id)}."
     else:
         message = (
             f"an exercise is named by its label, a string such as 'ex-ch3-1', "
-            f"not {exercise_id!r} ({type(exercise_id).__name__})."
+            f"not {_short_repr(exercise_id)} ({type(exercise_id).__name__})."
         )
-    return Feedback(False, f"{message} Known exercises: {known}.", "copy the label from the exercise's check(...) cell.")
+    return Feedback(
+        False, f"{message} Known exercises: {known}.", "copy the label from the exercise's check(...) cell."
+    )
 
 
 def grade(exercise_id: str, answer: Any) -> Feedback:

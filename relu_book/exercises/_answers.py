@@ -38,7 +38,7 @@ def as_number(answer, *, finite: bool = True) -> float:
     >>> as_number(10**400)
     Traceback (most recent call last):
     ...
-    relu_book.exercises.MalformedAnswer: got an integer with 401 digits, too large for a float; give a number of a sensible size
+    relu_book.exercises.MalformedAnswer: got an integer of 401 digits, too large for a float
     """
     if isinstance(answer, (bool, np.bool_)):
         raise MalformedAnswer(f"got a bool ({answer}); give a number")
@@ -52,8 +52,12 @@ def as_number(answer, *, finite: bool = True) -> float:
         value = float(answer)
     except OverflowError:
         if isinstance(answer, numbers.Integral):
-            digits = len(str(abs(int(answer))))
-            raise MalformedAnswer(f"got an integer with {digits} digits, too large for a float; give a number of a sensible size") from None
+            magnitude = abs(int(answer))
+            try:
+                digits = str(len(str(magnitude)))
+            except ValueError:  # more digits than Python converts to a string
+                digits = f"about {int(magnitude.bit_length() * math.log10(2)) + 1}"
+            raise MalformedAnswer(f"got an integer of {digits} digits, too large for a float") from None
         raise MalformedAnswer("got a number too large for a float; give a number of a sensible size") from None
     except (TypeError, ValueError):  # e.g. a complex sympy number
         raise MalformedAnswer(f"got {answer}, which is not a real number; give a real number") from None
@@ -86,7 +90,7 @@ def as_array(answer, shape: tuple[int, ...] | None = None, *, finite: bool = Tru
     >>> as_array([[1], [1, 2]])
     Traceback (most recent call last):
     ...
-    relu_book.exercises.MalformedAnswer: could not turn it into an array (rows of different lengths?); give a list or numpy array of numbers
+    relu_book.exercises.MalformedAnswer: could not make an array of it (rows of unequal length?); give numbers
     """
     if isinstance(answer, (str, bytes, dict, set)) or answer is None or callable(answer):
         raise MalformedAnswer(f"got {type(answer).__name__}; give a list or numpy array of numbers")
@@ -94,13 +98,12 @@ def as_array(answer, shape: tuple[int, ...] | None = None, *, finite: bool = Tru
         with np.errstate(all="ignore"):
             arr = np.asarray(answer)
     except (ValueError, TypeError, OverflowError):
-        raise MalformedAnswer(
-            "could not turn it into an array (rows of different lengths?); give a list or numpy array of numbers"
-        ) from None
+        raise MalformedAnswer("could not make an array of it (rows of unequal length?); give numbers") from None
     if arr.dtype.kind not in "iuf":
         if arr.dtype.kind == "O":
             raise MalformedAnswer(
-                f"could not read numbers from the {type(answer).__name__} (is every entry a number of a sensible size?); "
+                f"could not read numbers from the {type(answer).__name__} "
+                "(is every entry a number of a sensible size?); "
                 "give a list or numpy array of numbers"
             )
         raise MalformedAnswer(f"got an array of {arr.dtype}; give numbers")

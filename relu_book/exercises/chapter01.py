@@ -68,7 +68,9 @@ def check_relu_values(answer) -> Feedback:
     if np.allclose(got, x):
         return Feedback(False, "these are the inputs themselves.", "relu(x) = max(0, x): a negative input gives 0.")
     if np.allclose(got, np.abs(x)):
-        return Feedback(False, "these are the absolute values |x|.", "relu(x) = max(0, x) sends a negative input to 0, not to -x.")
+        return Feedback(
+            False, "these are the absolute values |x|.", "relu(x) = max(0, x) sends a negative input to 0, not to -x."
+        )
     bad = ", ".join(f"x = {x[i]:g}" for i in np.flatnonzero(wrong))
     return Feedback(False, f"the value at {bad} is not right.", "relu(x) = max(0, x): compare each input with 0.")
 
@@ -98,7 +100,9 @@ def check_mean_of_relu(answer) -> Feedback:
     for wrong, message in known.items():
         if abs(value - wrong) <= 1e-4:
             return Feedback(False, message, "E[relu(Z)] is the integral of x exp(-x^2/2)/sqrt(2 pi) over x > 0.")
-    return Feedback(False, f"{value:g} is not E[relu(Z)].", "E[relu(Z)] is the integral of x exp(-x^2/2)/sqrt(2 pi) over x > 0.")
+    return Feedback(
+        False, f"{value:g} is not E[relu(Z)].", "E[relu(Z)] is the integral of x exp(-x^2/2)/sqrt(2 pi) over x > 0."
+    )
 
 
 # ------------------------------------------------------------------ ex-ch1-5
@@ -133,7 +137,11 @@ def check_relu_implementation(answer) -> Feedback:
             hint = "Python's max() and `if` look at one number at a time; np.abs and np.maximum work elementwise."
         return Feedback(False, f"called on a float64 array, your function raised {error}.", hint)
     if not np.array_equal(grid, grid_before):
-        return Feedback(False, "your function changed its input array.", "do not assign into x (x[...] = ..., x += ...); build a new array.")
+        return Feedback(
+            False,
+            "your function changed its input array.",
+            "do not assign into x (x[...] = ..., x += ...); build a new array.",
+        )
     if out.shape != grid.shape:
         return Feedback(False, f"on an input of shape {grid.shape} it returned shape {out.shape}.", hint)
     if out.dtype.kind != "f":
@@ -150,16 +158,26 @@ def check_relu_implementation(answer) -> Feedback:
         if error:
             return Feedback(False, f"on the input {special.tolist()} it raised {error}.", hint)
         if out.shape != special.shape or not np.array_equal(out, expected):
-            return Feedback(False, f"on the input {special.tolist()} it returned {out.tolist()}; relu gives {expected.tolist()}.", hint)
+            return Feedback(
+                False,
+                f"on the input {special.tolist()} it returned {out.tolist()}; relu gives {expected.tolist()}.",
+                hint,
+            )
 
     x32 = np.array([[-1.5, 0.0], [0.25, 2.0]], dtype=np.float32)
     out, error = _call(answer, x32)
     if error:
         return Feedback(False, f"called on a float32 matrix, your function raised {error}.", hint)
     if out.shape != x32.shape:
-        return Feedback(False, f"on a {x32.shape} matrix it returned shape {out.shape}; it should work elementwise.", hint)
+        return Feedback(
+            False, f"on a {x32.shape} matrix it returned shape {out.shape}; it should work elementwise.", hint
+        )
     if out.dtype != np.float32:
-        return Feedback(False, f"a float32 input came back as {out.dtype}.", "avoid mixing in float64 arrays; (x + np.abs(x)) / 2 keeps float32.")
+        return Feedback(
+            False,
+            f"a float32 input came back as {out.dtype}.",
+            "avoid mixing in float64 arrays; (x + np.abs(x)) / 2 keeps float32.",
+        )
     if not np.array_equal(out, np.maximum(x32, np.float32(0))):
         return Feedback(False, "its values on a float32 matrix are not relu's.", hint)
     return Feedback(True, "it agrees with relu (also at 0 and -0.0),\nkeeps float32 and leaves its input alone.")
@@ -183,7 +201,11 @@ def check_fraction_of_zeros(answer) -> Feedback:
     if abs(value - 0.5) <= 0.01:
         return Feedback(False, "this is the fraction without a bias.", "did you add b = -0.5 to every pre-activation?")
     if abs(value - (1.0 - target)) <= 0.01:
-        return Feedback(False, "this is the fraction of non-zero outputs, or the fraction for b = +0.5.", "a negative bias pushes pre-activations down, so more than half the outputs are 0.")
+        return Feedback(
+            False,
+            "this is the fraction of non-zero outputs, or the fraction for b = +0.5.",
+            "a negative bias pushes pre-activations down, so more than half the outputs are 0.",
+        )
     return Feedback(False, f"{value:.4f} is not within 0.01 of the expected fraction.", hint)
 
 

@@ -95,8 +95,10 @@ def check_region_count(answer) -> Feedback:
     if got == len(breaks):
         hint = "that is the number of breakpoints; k breakpoints separate k + 1 regions."
     else:
-        hint = ("count the changes of activation_patterns on a fine grid of the segment and add 1, "
-                "or use region_breakpoints.")
+        hint = (
+            "count the changes of activation_patterns on a fine grid of the segment and add 1, "
+            "or use region_breakpoints."
+        )
     return Feedback(False, f"{got:g} is not the number of regions.", hint)
 
 

@@ -38,7 +38,7 @@ DEEP_DEPTH, DEAD_TOLERANCE = 50, 0.01
 
 
 def _born_dead(depth: int, width: int) -> float:
-    return 1.0 - (1.0 - 2.0 ** -width) ** depth
+    return 1.0 - (1.0 - 2.0**-width) ** depth
 
 
 # ------------------------------------------------------------------ ex-ch5-1
@@ -57,7 +57,11 @@ def check_born_dead_probability(answer) -> Feedback:
     if abs(value - 3 / 4) <= 1e-6 or abs(value - 1 / 4) <= 1e-6:
         return Feedback(False, f"{value:g} is about one layer; there are 3.", hint)
     if abs(value - (1 - 0.5**3)) <= 1e-6:
-        return Feedback(False, "this uses 1/2 per layer, the probability for a single unit; a layer dies only if both units do.", hint)
+        return Feedback(
+            False,
+            "this uses 1/2 per layer, the probability for a single unit; a layer dies only if both units do.",
+            hint,
+        )
     if not 0.0 <= value <= 1.0:
         return Feedback(False, f"{value:g} is not a probability.", hint)
     return Feedback(False, f"{value:g} is not the probability.", hint)
@@ -73,11 +77,15 @@ def _dead_units() -> np.ndarray:
 
 def _bools(answer) -> np.ndarray:
     if isinstance(answer, (str, bytes)) or callable(answer) or not hasattr(answer, "__len__"):
-        raise MalformedAnswer(f"got {type(answer).__name__}; give a list of 4 booleans, e.g. [True, False, False, True]")
+        raise MalformedAnswer(
+            f"got {type(answer).__name__}; give a list of 4 booleans, e.g. [True, False, False, True]"
+        )
     try:
         arr = np.asarray(answer)
     except (ValueError, TypeError, OverflowError):
-        raise MalformedAnswer("could not read it as a list; give a list of 4 booleans, e.g. [True, False, False, True]") from None
+        raise MalformedAnswer(
+            "could not read it as a list; give a list of 4 booleans, e.g. [True, False, False, True]"
+        ) from None
     if arr.shape != (4,):
         raise MalformedAnswer(f"got shape {arr.shape}; give one boolean per unit, 4 in all")
     if arr.dtype == bool:
@@ -93,13 +101,25 @@ def check_dead_units(answer) -> Feedback:
     got = _bools(answer)
     truth = _dead_units()
     if np.array_equal(got, truth):
-        return Feedback(True, "units 2, 3 and 4 are dead: each reaches exactly 0 at one input and is negative at the others, and relu'(0) = 0.")
+        return Feedback(
+            True,
+            "units 2, 3 and 4 are dead: each reaches exactly 0 at one input and is negative at the "
+            "others, and relu'(0) = 0.",
+        )
     strict = np.all(UNIT_DATA[:, None] * UNIT_WEIGHTS + UNIT_BIASES < 0, axis=0)
     if np.array_equal(got, strict):
-        return Feedback(False, "you required a strictly negative pre-activation; a pre-activation of exactly 0 also gives output 0 and gradient 0.",
-                        "compute z = w x + b at all three inputs; dead means z <= 0 at every one.")
+        return Feedback(
+            False,
+            "you required a strictly negative pre-activation; a pre-activation of exactly 0 also "
+            "gives output 0 and gradient 0.",
+            "compute z = w x + b at all three inputs; dead means z <= 0 at every one.",
+        )
     wrong = [str(i + 1) for i in np.flatnonzero(got != truth)]
-    return Feedback(False, f"unit(s) {', '.join(wrong)} are misclassified.", "compute z = w x + b at x = 0.5, 1 and 2 for each unit; dead means z <= 0 at all three.")
+    return Feedback(
+        False,
+        f"unit(s) {', '.join(wrong)} are misclassified.",
+        "compute z = w x + b at x = 0.5, 1 and 2 for each unit; dead means z <= 0 at all three.",
+    )
 
 
 # ------------------------------------------------------------------ ex-ch5-3
@@ -121,11 +141,14 @@ def check_smallest_width(answer) -> Feedback:
     n = int(value)
     best = _smallest_width(DEEP_DEPTH, DEAD_TOLERANCE)
     if n == best:
-        return Feedback(True, f"width {best} gives {_born_dead(DEEP_DEPTH, best):.4f}, width {best - 1} gives {_born_dead(DEEP_DEPTH, best - 1):.4f}.")
+        return Feedback(
+            True,
+            f"width {best} gives {_born_dead(DEEP_DEPTH, best):.4f}, width {best - 1} gives "
+            f"{_born_dead(DEEP_DEPTH, best - 1):.4f}.",
+        )
     if n < 1:
         return Feedback(False, "a width is at least 1.", "solve 1 - (1 - 2^-N)^50 <= 0.01 for N.")
     p = _born_dead(DEEP_DEPTH, n)
     if n < best:
         return Feedback(False, f"with width {n} the probability is {p:.4f}, above 0.01.", "try wider layers.")
     return Feedback(False, f"width {n} works ({p:.4f}) but is not the smallest.", "try narrower layers.")
-

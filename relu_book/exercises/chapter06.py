@@ -59,9 +59,13 @@ def check_shared_slope_gradient(answer) -> Feedback:
     exact = float(np.sum(SHARED_UPSTREAM * ga))
     hint = "dL/da = sum over the elements of g_i * min(0, x_i): only the negative inputs contribute."
     if _close(value, exact):
-        return Feedback(True, "-2 + 2 - 3 = -3: only the three negative inputs contribute, each weighted by its upstream gradient.")
+        return Feedback(
+            True, "-2 + 2 - 3 = -3: only the three negative inputs contribute, each weighted by its upstream gradient."
+        )
     if _close(value, float(np.sum(np.minimum(SHARED_INPUTS, 0)))):
-        return Feedback(False, "that is the sum of min(0, x); each term must be multiplied by its upstream gradient g_i.", hint)
+        return Feedback(
+            False, "that is the sum of min(0, x); each term must be multiplied by its upstream gradient g_i.", hint
+        )
     if _close(value, float(np.sum(SHARED_UPSTREAM * np.maximum(SHARED_INPUTS, 0)))):
         return Feedback(False, "that uses max(0, x), the positive part; the slope multiplies the negative part.", hint)
     if _close(value, SHARED_SLOPE * exact):
@@ -80,11 +84,19 @@ def check_prelu_init_std(answer) -> Feedback:
     exact = math.sqrt(2 / ((1 + a * a) * n))
     hint = "set (1 + a^2)/2 * n * Var(w) = 1 and take the square root of Var(w)."
     if _close(value, exact, rel=1e-3):
-        return Feedback(True, f"sqrt(2 / (1.0625 * 64)) = {exact:.4f}, about 3% below He's ReLU value sqrt(2/64) = {math.sqrt(2 / n):.4f}.")
+        return Feedback(
+            True,
+            f"sqrt(2 / (1.0625 * 64)) = {exact:.4f}, about 3% below He's ReLU value sqrt(2/64) = "
+            f"{math.sqrt(2 / n):.4f}.",
+        )
     if _close(value, exact**2, rel=1e-3):
         return Feedback(False, "that is the variance; the question asks for the standard deviation.", hint)
     if _close(value, math.sqrt(2 / n), rel=1e-3):
-        return Feedback(False, "that is He initialisation for ReLU (a = 0); the negative side adds a^2/2 to the second moment.", hint)
+        return Feedback(
+            False,
+            "that is He initialisation for ReLU (a = 0); the negative side adds a^2/2 to the second moment.",
+            hint,
+        )
     if _close(value, math.sqrt(2 / (1 + a * a)), rel=1e-3):
         return Feedback(False, "that is the gain; divide by sqrt(fan-in).", hint)
     if _close(value, math.sqrt(2 / ((1 + a) * n)), rel=1e-3):
@@ -100,12 +112,24 @@ def check_generalized_relu_grad(answer) -> Feedback:
     """``[0.1, 0.1, 1, 0, 0]``: the slope at the threshold, 0 at the cap."""
     got = as_array(answer, shape=(5,))
     truth = np.asarray(generalized_relu_grad(GENERALIZED_POINTS, **GENERALIZED_PARAMS))
-    hint = "away from the kinks: alpha below the threshold, 1 between threshold and cap, 0 above the cap; at each kink use the library's convention."
+    hint = (
+        "away from the kinks: alpha below the threshold, 1 between threshold and cap, 0 above the cap; "
+        "at each kink use the library's convention."
+    )
     if np.allclose(got, truth):
-        return Feedback(True, "[0.1, 0.1, 1, 0, 0]: at the threshold x = 1 (a jump, no derivative at all) the left slope 0.1, at the cap x = 4 the value 0, as for relu6.")
+        return Feedback(
+            True,
+            "[0.1, 0.1, 1, 0, 0]: at the threshold x = 1 (a jump, no derivative at all) the left "
+            "slope 0.1, at the cap x = 4 the value 0, as for relu6.",
+        )
     wrong = [f"x = {x:g}" for x, g, t in zip(GENERALIZED_POINTS, got, truth) if not np.isclose(g, t)]
     if wrong == ["x = 1"]:
-        return Feedback(False, "only x = 1 is off: at the threshold the library (like PyTorch for relu and leaky_relu) takes the negative-side slope.", hint)
+        return Feedback(
+            False,
+            "only x = 1 is off: at the threshold the library (like PyTorch for relu and leaky_relu) "
+            "takes the negative-side slope.",
+            hint,
+        )
     if wrong == ["x = 4"]:
         return Feedback(False, "only x = 4 is off: at the cap the library (like PyTorch's relu6) returns 0.", hint)
     return Feedback(False, f"wrong at {', '.join(wrong)}.", hint)
@@ -122,9 +146,17 @@ def check_mean_divisor_slope(answer) -> Feedback:
     exact = math.log(hi / lo) / (hi - lo)
     hint = "E[1/a] is the integral of (1/a) / (u - l) over [l, u]."
     if _close(value, exact, rel=1e-3):
-        return Feedback(True, f"ln(8/3)/5 = {exact:.4f}: larger than 2/11 = {2 / 11:.4f} (Jensen: E[1/a] > 1/E[a]) and smaller than 11/48 = {11 / 48:.4f}.")
+        return Feedback(
+            True,
+            f"ln(8/3)/5 = {exact:.4f}: larger than 2/11 = {2 / 11:.4f} (Jensen: E[1/a] > 1/E[a]) and "
+            f"smaller than 11/48 = {11 / 48:.4f}.",
+        )
     if _close(value, 2 / (lo + hi), rel=1e-3):
-        return Feedback(False, "2/11 = 1/E[a], the paper's test-time slope; the mean of 1/a is not 1 over the mean of a.", hint)
+        return Feedback(
+            False, "2/11 = 1/E[a], the paper's test-time slope; the mean of 1/a is not 1 over the mean of a.", hint
+        )
     if _close(value, (1 / lo + 1 / hi) / 2, rel=1e-3):
-        return Feedback(False, "11/48 is PyTorch's rule: the mean of a uniform slope on [1/8, 1/3]; here 1/a is not uniform.", hint)
+        return Feedback(
+            False, "11/48 is PyTorch's rule: the mean of a uniform slope on [1/8, 1/3]; here 1/a is not uniform.", hint
+        )
     return Feedback(False, f"{value:g} is not the mean slope.", hint)
