@@ -4,8 +4,9 @@ The MathJax distribution comes from the ``django-static-mathjax`` wheel
 (pinned in ``requirements.txt``; it has no dependency on Django). On
 ``builder-inited`` this extension points Sphinx's ``mathjax_path`` at a
 relative URL inside ``_static`` and, when the build finishes, copies the
-``es5`` component tree there. No page then needs any other host to typeset
-its mathematics.
+``es5`` component tree there (files already there from an earlier build
+are not copied again). No page then needs any other host to typeset its
+mathematics.
 """
 
 from __future__ import annotations
@@ -33,11 +34,19 @@ def _set_path(app: Sphinx) -> None:
     app.config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
 
 
+def _copy_if_changed(src: str, dst: str) -> str:
+    """Copy ``src`` to ``dst`` unless ``dst`` is already a copy of it (same size and time)."""
+    s, d = Path(src).stat(), Path(dst)
+    if d.is_file() and d.stat().st_size == s.st_size and d.stat().st_mtime_ns == s.st_mtime_ns:
+        return dst
+    return shutil.copy2(src, dst)
+
+
 def _copy(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     dest = Path(app.outdir) / TARGET
-    shutil.copytree(_es5_dir(), dest, dirs_exist_ok=True)
+    shutil.copytree(_es5_dir(), dest, dirs_exist_ok=True, copy_function=_copy_if_changed)
 
 
 def setup(app: Sphinx) -> dict:

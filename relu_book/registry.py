@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import inspect
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable, Mapping
 
 __all__ = ["TableRow", "ActivationSpec", "REGISTRY", "get", "names", "kink_table"]
 
@@ -376,8 +376,9 @@ def kink_table(digits: int = 4) -> list[dict]:
 
     Examples
     --------
-    >>> kink_table()[0]
-    {'activation': 'relu', 'parameters': '', 'x': '0', 'left derivative': '0', 'right derivative': '1', 'relu_book': '0'}
+    >>> row = kink_table()[0]
+    >>> row["activation"], row["x"], row["left derivative"], row["right derivative"], row["relu_book"]
+    ('relu', '0', '0', '1', '0')
     """
     import sympy
 

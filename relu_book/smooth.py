@@ -23,8 +23,12 @@ import numpy as np
 import sympy
 from scipy import integrate, optimize
 
-from relu_book import activations as act
-from relu_book import calculus, registry, symbolic
+from relu_book import activations as act  # noqa: F401  (used by the doctests)
+from relu_book import (
+    calculus,
+    registry,
+    symbolic,  # noqa: F401  (used by the doctests)
+)
 from relu_book._validation import choice, function, interval, real_scalar, seed_list, sympy_expr, sympy_symbol
 from relu_book._validation import integer as _int
 

@@ -9,20 +9,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relu_book import registry
 from relu_book.activations import ACTIVATIONS, relu_grad
 from relu_book.nn import (
+    ACTIVATION_LAYERS,
     LOSSES,
+    MLP,
     Activation,
     LayerRecord,
-    MLP,
     TrainingHistory,
     activation_names,
     register_activation,
-    ACTIVATION_LAYERS,
     train,
     train_step,
 )
-from relu_book import registry
 from relu_book.numerics import gradient_check, numerical_gradient
 
 # Every fixed activation of the registry at its defaults and its examples
