@@ -1328,7 +1328,9 @@ def flush_subnormals(x):
     >>> flush_subnormals(np.array([1e-6, 1e-4, -3e-5], dtype=np.float16))
     array([ 0.    ,  0.0001, -0.    ], dtype=float16)
     """
-    arr = as_float_array(x, "x")
+    arr = np.asarray(x)
+    if arr.dtype != np.dtype(ml_dtypes.bfloat16):
+        arr = as_float_array(x, "x")
     tiny = _tiny(arr.dtype)
     mag = np.abs(arr.astype(np.float64))
     out = np.where((mag < tiny) & (mag > 0), np.copysign(0.0, arr.astype(np.float64)), arr).astype(arr.dtype)
