@@ -72,8 +72,10 @@ __all__ = [
     "VGG_CONFIGS",
     "relu_outputs_per_image",
     "BERTOIN2021_MNIST",
+    "BERTOIN2021_CIFAR10_VGG11",
     "fit_zero_rate",
     "run_affected_probability",
+    "smallest_normal",
     "flush_subnormals",
 ]
 
@@ -784,10 +786,11 @@ def neuron_l1_gradient(problem, w, samples=None, at_zero=0.0, sign_at_zero=0.0):
     ----------
     problem : NeuronL1Problem
     w : array_like
-        Weights, shape ``(p,)`` or ``(m, p)`` for ``m`` runs at once.
+        Weights, shape ``(p,)``, or ``(..., p)`` for many runs or points at once.
     samples : array_like of int, optional
-        The minibatch: indices of shape ``(b,)``, or ``(m, b)`` for ``m``
-        runs; default all samples.
+        The minibatch: indices of shape ``(b,)`` (the same for every run), or
+        ``(m, b)`` for ``m`` runs with weights of shape ``(m, p)``; default
+        all samples.
     at_zero : float, default 0.0
         relu'(0), in ``[0, 1]``.
     sign_at_zero : float, default 0.0
@@ -1196,6 +1199,17 @@ BERTOIN2021_MNIST: dict = {
 }
 
 
+#: The float32 runs of VGG11 on CIFAR10 without batch normalisation of Bertoin
+#: et al. (2021), Section 4.4, as released (github.com/deel-ai/relu-prime,
+#: paper_results/section_4/cifar10/vgg11/volume_estimation_sample_vgg11.csv,
+#: commit 6c359e0): each run is a random initialisation with which minibatches
+#: are drawn until the first-layer gradients with relu'(0) = 0 and 1 differ.
+#: ``"affected"`` runs of ``"runs"`` ended that way, after ``"minibatches"``
+#: minibatches in total. The file records minibatches of ``"batch"`` images;
+#: the released notebook builds them of 128.
+BERTOIN2021_CIFAR10_VGG11: dict = {"runs": 1000, "affected": 1000, "minibatches": 9120, "batch": 100}
+
+
 def run_affected_probability(rate, pre_activations):
     r"""Probability that a run meets at least one exact zero, if zeros occur independently.
 
@@ -1292,10 +1306,42 @@ def fit_zero_rate(pre_activations, affected, runs):
     return math.exp(optimize.brentq(score, lo, hi, xtol=1e-13, rtol=1e-13))
 
 
-def _tiny(dtype) -> float:
-    if dtype == np.dtype(ml_dtypes.bfloat16):
+def smallest_normal(dtype):
+    r"""The smallest positive normal number :math:`x_{\min}` of a floating-point format.
+
+    .. math::
+
+        x_{\min} = 2^{\,1 - \text{bias}}: \quad 2^{-14} \text{ (float16)}, \quad
+        2^{-126} \text{ (float32, bfloat16)}, \quad 2^{-1022} \text{ (float64)}
+
+    Numbers of smaller magnitude (other than 0) are *subnormal*: they have
+    fewer significant bits, and flush-to-zero hardware replaces them by 0.
+
+    Parameters
+    ----------
+    dtype : dtype or str
+        float16, bfloat16, float32 or float64.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> smallest_normal("float16") == 2.0**-14
+    True
+    >>> smallest_normal(ml_dtypes.bfloat16) == smallest_normal("float32")
+    True
+    """
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be a floating dtype, got {dtype!r}") from None
+    if dt == np.dtype(ml_dtypes.bfloat16):
         return float(ml_dtypes.finfo(ml_dtypes.bfloat16).tiny)
-    return float(np.finfo(dtype).tiny)
+    if dt.kind != "f":
+        raise ValueError(f"dtype must be a floating dtype, got {dt}")
+    return float(np.finfo(dt).tiny)
 
 
 def flush_subnormals(x):
@@ -1331,7 +1377,7 @@ def flush_subnormals(x):
     arr = np.asarray(x)
     if arr.dtype != np.dtype(ml_dtypes.bfloat16):
         arr = as_float_array(x, "x")
-    tiny = _tiny(arr.dtype)
+    tiny = smallest_normal(arr.dtype)
     mag = np.abs(arr.astype(np.float64))
     out = np.where((mag < tiny) & (mag > 0), np.copysign(0.0, arr.astype(np.float64)), arr).astype(arr.dtype)
     return out[()] if out.ndim == 0 else out

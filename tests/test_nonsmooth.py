@@ -447,3 +447,18 @@ def test_flush_subnormals_of_a_scalar_is_a_scalar():
     assert ns.flush_subnormals(np.float32(1e-40)) == 0.0
     assert ns.flush_subnormals(np.float32(1e-30)) == np.float32(1e-30)
     assert math.copysign(1.0, float(ns.flush_subnormals(np.float32(-1e-40)))) == -1.0
+
+
+def test_smallest_normal_of_each_format():
+    assert ns.smallest_normal(np.float16) == 2.0**-14
+    assert ns.smallest_normal("float32") == ns.smallest_normal(ml_dtypes.bfloat16) == 2.0**-126
+    assert ns.smallest_normal(np.float64) == 2.0**-1022
+    with pytest.raises(ValueError, match="floating"):
+        ns.smallest_normal(np.int32)
+    with pytest.raises(TypeError, match="dtype"):
+        ns.smallest_normal("nonsense")
+
+
+def test_published_vgg11_counts_are_consistent():
+    vgg = ns.BERTOIN2021_CIFAR10_VGG11
+    assert vgg["affected"] <= vgg["runs"] <= vgg["minibatches"]
