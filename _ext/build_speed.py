@@ -17,9 +17,9 @@ changed. This extension removes them without changing a byte of the site:
 * pybtex looks up its style plugins with ``importlib.metadata.entry_points``,
   which reads the metadata of every installed distribution, once per
   citation. The lookups are cached (plugins cannot change within a build).
-* sphinx-multitoc-numbering does not declare that it is safe for parallel
-  reading (it is: it only renumbers sections from the table of contents,
-  after reading), so Sphinx refused to read in parallel. It is declared here.
+
+Building in parallel (Sphinx's ``-j``) is not possible: sphinx-proof's domain
+cannot merge the data of documents read in other processes.
 """
 
 from __future__ import annotations
@@ -29,14 +29,11 @@ import gc
 from importlib.metadata import entry_points
 
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
 
 #: Allocations between two collections of the youngest generation (Python's default: 700).
 GC_THRESHOLD = (100_000, 50, 100)
-#: Extensions that are safe for parallel reading but do not say so.
-PARALLEL_READ_SAFE = ("sphinx_multitoc_numbering",)
 
 # Whether this build has read or removed any page (one build per process).
 _changed = {"docs": True}
@@ -69,12 +66,6 @@ def _assign_figure_numbers_if_needed(self: TocTreeCollector, env: BuildEnvironme
     return _assign_figure_numbers(self, env)
 
 
-def _declare_parallel_safe(app: Sphinx, config: Config) -> None:
-    for name in PARALLEL_READ_SAFE:
-        if name in app.extensions:
-            app.extensions[name].parallel_read_safe = True
-
-
 def setup(app: Sphinx) -> dict:
     gc.collect()
     gc.freeze()  # everything imported so far lives for the whole build
@@ -88,5 +79,4 @@ def setup(app: Sphinx) -> dict:
     TocTreeCollector.assign_figure_numbers = _assign_figure_numbers_if_needed
     app.connect("env-purge-doc", _note_purge)
     app.connect("env-before-read-docs", _note_read)
-    app.connect("config-inited", _declare_parallel_safe)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

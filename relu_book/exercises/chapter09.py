@@ -36,7 +36,7 @@ __all__: list[str] = []
 
 _TOL = 1e-9
 #: Widths (3 hidden layers) and images per run in ex-ch9-4.
-WIDTH_9_4 = 128
+PREDICTED_WIDTH = 128
 
 
 def _bound_9_1() -> tuple[float, float]:
@@ -111,7 +111,7 @@ def _expected_9_4() -> float:
     widths = sorted(data["width"][32])
     N = [3 * w * data["images"] for w in widths]
     rate = nonsmooth.fit_zero_rate(N, [data["width"][32][w] for w in widths], data["runs"])
-    return float(nonsmooth.run_affected_probability(rate, 3 * WIDTH_9_4 * data["images"]))
+    return float(nonsmooth.run_affected_probability(rate, 3 * PREDICTED_WIDTH * data["images"]))
 
 
 @register("ex-ch9-4", "a number in [0, 1] (the predicted fraction of affected runs)")
@@ -123,7 +123,7 @@ def check_predicted_fraction(answer) -> Feedback:
         return Feedback(True, f"about {expected:.3f} of the runs, between the published widths 64 and 256.")
     if abs(got - 100 * expected) < 0.05:
         hint = "give a fraction, not a percentage."
-    elif abs(got - 3 * WIDTH_9_4 * nonsmooth.BERTOIN2021_MNIST["images"] * expected) < 1:
+    elif abs(got - 3 * PREDICTED_WIDTH * nonsmooth.BERTOIN2021_MNIST["images"] * expected) < 1:
         hint = "use P = 1 - exp(-rate N)."
     else:
         hint = "a run has 3 x 128 ReLU outputs per image and makes one pass over 60000 images."
