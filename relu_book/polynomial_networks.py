@@ -32,6 +32,7 @@ computed in their own dtype by :mod:`relu_book.nn`).
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import numbers
 
@@ -58,6 +59,8 @@ __all__ = [
     "train_classifier",
     "Tracked",
     "activation_depth",
+    "circuit_depth",
+    "median_and_range",
     "network_depth",
     "slot_forward",
 ]
@@ -116,20 +119,28 @@ def monomial_coefficients(p) -> np.ndarray:
     return coef[: nonzero[-1] + 1] if nonzero.size else coef[:1]
 
 
+@functools.lru_cache(maxsize=None)
+def _unit_fit(method: str, degree: int) -> tuple:
+    return tuple(monomial_coefficients(approximation.APPROXIMATIONS[method](degree, 1.0)))
+
+
 def relu_fit(degree, a=1.0, method="minimax") -> np.ndarray:
     r"""Monomial coefficients of a degree-:math:`d` approximation of relu on :math:`[-a, a]`.
 
     .. math::
 
-        p(x) = \sum_{k=0}^{d} c_k x^k \approx \relu(x), \qquad |x| \le a
+        p_a(x) = a\,p_1(x / a) = \sum_{k=0}^{d} c_k a^{1-k} x^k \approx \relu(x), \qquad |x| \le a
 
     ``method`` is a key of :data:`relu_book.approximation.APPROXIMATIONS`:
     ``"minimax"`` (the best uniform fit, the default), ``"least squares"``,
     ``"Chebyshev"``, ``"integrated step"`` (the derivative-then-integrate fit
-    of CryptoDL, constant 0) or ``"integrated step, L2 constant"``. The
-    coefficients go through :func:`monomial_coefficients`, so a fit whose
-    top coefficient is a rounding error (degree 3 on a symmetric interval)
-    comes back with its true, lower degree.
+    of CryptoDL, constant 0) or ``"integrated step, L2 constant"``. The fit
+    :math:`p_1 = \sum_k c_k x^k` is computed once on :math:`[-1, 1]` (through
+    :func:`monomial_coefficients`, so a fit whose top coefficient is a
+    rounding error, degree 3 on a symmetric interval, comes back with its
+    true, lower degree) and scaled to :math:`[-a, a]` by positive
+    homogeneity, :math:`\relu(x) = a \relu(x/a)`: each of these fits of
+    relu on :math:`[-a, a]` is :math:`a p_1(x/a)` (Exercise 7.5).
 
     Parameters
     ----------
@@ -142,7 +153,7 @@ def relu_fit(degree, a=1.0, method="minimax") -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        float64 coefficients :math:`c_0, c_1, \dots`.
+        float64 coefficients :math:`c_0 a, c_1, c_2 / a, \dots`.
 
     Examples
     --------
@@ -151,11 +162,12 @@ def relu_fit(degree, a=1.0, method="minimax") -> np.ndarray:
     >>> relu_fit(2, a=2.0, method="integrated step")  # x/2 + 3x^2/(8a)
     array([0.    , 0.5   , 0.1875])
     """
-    if method not in approximation.APPROXIMATIONS:
+    if not isinstance(method, str) or method not in approximation.APPROXIMATIONS:
         raise ValueError(f"method must be one of {list(approximation.APPROXIMATIONS)}, got {method!r}")
     d = integer(degree, "degree", low=1)
     half = real_scalar(a, "a", low=0.0, low_inclusive=False)
-    return monomial_coefficients(approximation.APPROXIMATIONS[method](d, half))
+    unit = np.array(_unit_fit(method, d))
+    return unit * half ** (1.0 - np.arange(unit.size))
 
 
 def _coefficients(coefficients) -> np.ndarray:
@@ -662,13 +674,15 @@ def activation_depth(degree, fold_leading=True) -> int:
         \qquad
         \operatorname{depth}(p) = \lceil \log_2 (d + 1) \rceil \ \ (\text{not folded}),
 
-    for :math:`d \ge 1` (and 0 for a constant; a folded linear activation
-    costs 0). A product of two values of depth at most :math:`k - 1` has
-    degree at most :math:`2^{k}` times theirs, so :math:`z^d` needs
+    for :math:`d \ge 2`; a linear activation :math:`c_0 + c_1 z` costs 1 (its
+    product by :math:`c_1`) and a constant 0. Every value computed with
+    :math:`k` levels is a polynomial of degree at most :math:`2^k` in the
+    circuit's inputs (a product at most doubles the degree, a product by a
+    plain number does not raise it), so :math:`z^d` needs
     :math:`\lceil \log_2 d \rceil` levels: with the leading coefficient
     folded into the layer's weights the first formula is the least possible.
-    Without folding every coefficient costs a multiplication by a plain
-    number, one more level for :math:`d = 2` and for :math:`d = 4`.
+    Without folding, the leading term needs a product by a plain number too,
+    which costs one more level when :math:`d` is a power of two.
 
     Parameters
     ----------
@@ -684,7 +698,7 @@ def activation_depth(degree, fold_leading=True) -> int:
     Examples
     --------
     >>> [activation_depth(d) for d in (1, 2, 3, 4, 5, 8, 9)]
-    [0, 1, 2, 2, 3, 3, 4]
+    [1, 1, 2, 2, 3, 3, 4]
     >>> [activation_depth(d, fold_leading=False) for d in (1, 2, 3, 4)]
     [1, 2, 2, 3]
     """
@@ -693,9 +707,95 @@ def activation_depth(degree, fold_leading=True) -> int:
         raise TypeError(f"fold_leading must be a bool, got {type(fold_leading).__name__}")
     if d == 0:
         return 0
-    if fold_leading:
-        return math.ceil(math.log2(d)) if d > 1 else 0
-    return math.ceil(math.log2(d + 1))
+    if d == 1:
+        return 1
+    return math.ceil(math.log2(d)) if fold_leading else math.ceil(math.log2(d + 1))
+
+
+def circuit_depth(coefficients, fold_leading=True) -> dict:
+    r"""Depth and multiplications of the circuit :func:`slot_forward` uses for one activation.
+
+    .. math::
+
+        p(z) = \sum_{k=0}^{d} c_k z^k \quad\text{evaluated on a fresh } z \text{ (depth 0)}
+
+    The activation is evaluated on a :class:`Tracked` input, exactly as
+    :func:`slot_forward` evaluates it inside a network (with the leading
+    coefficient folded into the weights before it when ``fold_leading``, so
+    the circuit sees :math:`\pm u^d` plus lower terms), and the counts are
+    read off: a measurement of the circuit, to set beside
+    :func:`activation_depth`.
+
+    Parameters
+    ----------
+    coefficients : sequence of float
+        :math:`c_0, \dots, c_d`, with :math:`c_d \ne 0` and some :math:`c_k \ne 0` for :math:`k \ge 1`.
+    fold_leading : bool, default True
+
+    Returns
+    -------
+    dict
+        ``"depth"``, ``"products"`` (of two ciphertexts), ``"scalings"``
+        (products by a plain number).
+
+    Examples
+    --------
+    >>> circuit_depth([0.0, 0.5, 0.1875])  # z/2 + 3z^2/16: one square, one scaling
+    {'depth': 1, 'products': 1, 'scalings': 1}
+    >>> circuit_depth([0.0, 0.5, 0.1875], fold_leading=False)
+    {'depth': 2, 'products': 1, 'scalings': 2}
+    """
+    coef = _coefficients(coefficients)
+    if not isinstance(fold_leading, (bool, np.bool_)):
+        raise TypeError(f"fold_leading must be a bool, got {type(fold_leading).__name__}")
+    d = coef.size - 1
+    folded = fold_leading and d >= 2
+    if folded:
+        scale = abs(coef[-1]) ** (1.0 / d)
+        coef = coef / scale ** np.arange(coef.size)
+        coef[-1] = np.sign(coefficients[-1])
+    (u,) = Tracked.columns(np.zeros((1, 1)))
+    out = _polynomial(u, coef, folded)
+    return {"depth": out.depth, **out.counts}
+
+
+def median_and_range(values, digits=3) -> str:
+    r"""``"median (min-max)"`` of the finite values, and how many were not finite.
+
+    .. math::
+
+        \operatorname{median}\{v_i : v_i \text{ finite}\}
+        \;\bigl(\min_i v_i - \max_i v_i\bigr)
+
+    Parameters
+    ----------
+    values : array_like
+        For example accuracies over seeds, ``nan`` for a diverged run.
+    digits : int, default 3
+        Decimals of the median; the range gets one fewer.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> median_and_range([0.9, 0.95, 0.8])
+    '0.900 (0.80-0.95)'
+    >>> median_and_range([0.9, float("nan"), 0.8])
+    '0.850 (0.80-0.90), 1 not finite'
+    >>> median_and_range([float("nan")] * 2)
+    '2 not finite'
+    """
+    v = as_float_array(values, "values").ravel()
+    digits = integer(digits, "digits")
+    finite = v[np.isfinite(v)]
+    missing = v.size - finite.size
+    if finite.size == 0:
+        return f"{missing} not finite"
+    r = max(digits - 1, 0)
+    text = f"{np.median(finite):.{digits}f} ({finite.min():.{r}f}-{finite.max():.{r}f})"
+    return text + (f", {missing} not finite" if missing else "")
 
 
 def _layers(model):
@@ -798,7 +898,8 @@ def slot_forward(model, columns, fold_leading=True):
 
         u^{(\ell)}_k = \sum_j \bigl(s_\ell W^{(\ell)}_{jk}\bigr) h^{(\ell-1)}_j + s_\ell b^{(\ell)}_k,
         \qquad
-        h^{(\ell)}_k = \sum_{i=0}^{d} \frac{c_i}{s_\ell^{\,i}} \bigl(u^{(\ell)}_k\bigr)^i = p_\ell\bigl(z^{(\ell)}_k\bigr),
+        h^{(\ell)}_k = \sum_{i=0}^{d} \frac{c_i}{s_\ell^{\,i}} \bigl(u^{(\ell)}_k\bigr)^i
+                    = p_\ell\bigl(z^{(\ell)}_k\bigr),
         \qquad s_\ell = |c_d|^{1/d}
 
     ``columns[j]`` holds feature :math:`j` of every example (a numpy array,
@@ -842,7 +943,9 @@ def slot_forward(model, columns, fold_leading=True):
     if isinstance(columns, (str, bytes)) or not hasattr(columns, "__len__"):
         raise TypeError(f"columns must be a sequence, one entry per input feature, got {type(columns).__name__}")
     if len(columns) != model.layer_sizes[0]:
-        raise ValueError(f"columns must have {model.layer_sizes[0]} entries (one per input feature), got {len(columns)}")
+        raise ValueError(
+            f"columns must have {model.layer_sizes[0]} entries (one per input feature), got {len(columns)}"
+        )
     h = list(columns)
     for i, (W, b) in enumerate(zip(model.weights, model.biases)):
         W = np.asarray(W, dtype=np.float64)
