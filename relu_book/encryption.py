@@ -157,11 +157,11 @@ class CKKSParameters:
         """A few lines that say what the parameters are and allow."""
         sizes = ", ".join(str(b) for b in self.coeff_mod_bit_sizes)
         return "\n".join([
-            f"polynomial modulus degree N = {self.poly_modulus_degree}: {self.slots} slots per ciphertext",
-            f"coefficient modulus: primes of [{sizes}] bits, {self.total_bits} bits in all"
-            f" (128-bit security allows {self.max_bits})",
-            f"scale 2^{self.scale_bits}; levels (middle primes): {self.levels};"
-            f" integer bits of a result: {self.integer_bits}",
+            f"N = {self.poly_modulus_degree}: {self.slots} slots per ciphertext",
+            f"primes of [{sizes}] bits: {self.total_bits} bits"
+            f" (128-bit bound: {self.max_bits})",
+            f"scale 2^{self.scale_bits}, levels {self.levels},"
+            f" integer bits of a result {self.integer_bits}",
         ])
 
 

@@ -772,7 +772,7 @@ def median_and_range(values, digits=3) -> str:
     values : array_like
         For example accuracies over seeds, ``nan`` for a diverged run.
     digits : int, default 3
-        Decimals of the median; the range gets one fewer.
+        Decimals of the median and of the range.
 
     Returns
     -------
@@ -781,9 +781,9 @@ def median_and_range(values, digits=3) -> str:
     Examples
     --------
     >>> median_and_range([0.9, 0.95, 0.8])
-    '0.900 (0.80-0.95)'
-    >>> median_and_range([0.9, float("nan"), 0.8])
-    '0.850 (0.80-0.90), 1 not finite'
+    '0.900 (0.800-0.950)'
+    >>> median_and_range([0.9, float("nan"), 0.8], digits=2)
+    '0.85 (0.80-0.90), 1 not finite'
     >>> median_and_range([float("nan")] * 2)
     '2 not finite'
     """
@@ -793,8 +793,7 @@ def median_and_range(values, digits=3) -> str:
     missing = v.size - finite.size
     if finite.size == 0:
         return f"{missing} not finite"
-    r = max(digits - 1, 0)
-    text = f"{np.median(finite):.{digits}f} ({finite.min():.{r}f}-{finite.max():.{r}f})"
+    text = f"{np.median(finite):.{digits}f} ({finite.min():.{digits}f}-{finite.max():.{digits}f})"
     return text + (f", {missing} not finite" if missing else "")
 
 
