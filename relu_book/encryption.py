@@ -53,7 +53,7 @@ MAX_BITS_128 = {1024: 27, 2048: 54, 4096: 109, 8192: 218, 16384: 438, 32768: 881
 
 
 def require_tenseal():
-    """Import and return :mod:`tenseal`, or raise ``ModuleNotFoundError`` saying how to install it.
+    """Import and return the ``tenseal`` module, or raise ``ModuleNotFoundError`` saying how to install it.
 
     Examples
     --------
