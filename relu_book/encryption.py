@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from relu_book._validation import as_float_array, integer
 from relu_book import polynomial_networks as pn
+from relu_book._validation import as_float_array, integer
 
 __all__ = [
     "MAX_BITS_128",

@@ -40,11 +40,11 @@ import numpy as np
 from numpy.polynomial import Chebyshev, Legendre, Polynomial
 
 from relu_book import approximation
-from relu_book._validation import as_float_array, integer, real_scalar, seed_list
-from relu_book.nn import MLP, Activation, register_activation, train
+from relu_book._validation import as_float_array, integer, real_scalar
 
 # The data set and the error rate of chapter 4, imported in this one place.
 from relu_book.experiments import make_spirals, training_error
+from relu_book.nn import MLP, Activation, register_activation, train
 
 __all__ = [
     "PolynomialActivation",
@@ -119,7 +119,7 @@ def monomial_coefficients(p) -> np.ndarray:
     return coef[: nonzero[-1] + 1] if nonzero.size else coef[:1]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _unit_fit(method: str, degree: int) -> tuple:
     return tuple(monomial_coefficients(approximation.APPROXIMATIONS[method](degree, 1.0)))
 
@@ -876,12 +876,14 @@ def _polynomial(u, coef, folded):
         c = float(coef[k])
         if c == 0.0:
             continue
-        if k == d and folded:
+        if k == d and folded:  # the term is +-u^d: an addition or a subtraction, no scaling
             top = _power(u, d, cache)
             if acc is None:
                 acc = top if c > 0 else top * -1.0
+            elif c > 0:
+                acc = acc + top
             else:
-                acc = acc + top if c > 0 else acc - top
+                acc = acc - top
             continue
         term = _term(u, c, k, cache)
         acc = term if acc is None else acc + term

@@ -25,9 +25,10 @@ import pytest
 
 try:
     import tenseal
-except ModuleNotFoundError:
+except ModuleNotFoundError as err:
     if os.environ.get("REQUIRE_ENCRYPTION") == "1":
-        raise RuntimeError('REQUIRE_ENCRYPTION=1 but tenseal is not installed (pip install -e ".[encryption]")')
+        message = 'REQUIRE_ENCRYPTION=1 but tenseal is not installed (pip install -e ".[encryption]")'
+        raise RuntimeError(message) from err
     pytest.skip("tenseal is not installed", allow_module_level=True)
 import tenseal.sealapi as sealapi
 
