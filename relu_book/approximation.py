@@ -48,6 +48,10 @@ __all__ = [
     "relu_least_squares",
     "relu_from_step",
     "relu_chebyshev",
+    "relu_minimax",
+    "error_extrema",
+    "BERNSTEIN_CONSTANT",
+    "bernstein_asymptote",
     "evaluate",
     "max_error",
     "l2_error",
@@ -56,6 +60,7 @@ __all__ = [
     "exact_least_squares",
     "exact_l2_error",
     "exact_max_error",
+    "exact_minimax",
 ]
 
 _CONSTANTS = ("zero", "l2", "max")
@@ -326,12 +331,209 @@ def relu_chebyshev(degree, a=1.0):
     return Chebyshev.interpolate(_relu, d, domain=[-half, half])
 
 
-#: Name -> constructor ``(degree, a) -> series`` of the ReLU approximations compared in chapter 7.
+# ------------------------------------------------------------------ minimax
+
+#: Bernstein's constant :math:`\beta = \lim_{n\to\infty} 2n\,E_{2n}(|x|)`, as computed by
+#: Varga and Carpenter (1987) (OEIS A073001), to double precision.
+BERNSTEIN_CONSTANT = 0.28016949902386913
+
+
+def _error_candidates(p, a: float, grid: int = 0) -> np.ndarray:
+    """Sorted points of [-a, a] where ``relu - p`` can have a local extremum.
+
+    ``relu - p`` is a polynomial on each side of the kink, so its local
+    extrema sit at the end points, at the kink 0, at the real roots of ``p'``
+    in (-a, 0) and at those of ``p' - 1`` in (0, a). A uniform grid of
+    ``grid`` points can be added as a safeguard.
+    """
+    parts = [np.array([-a, 0.0, a])]
+    if grid:
+        parts.append(np.linspace(-a, a, grid))
+    dp = p.deriv()
+    for target, lo, hi in ((0.0, -a, 0.0), (1.0, 0.0, a)):
+        if dp.degree() >= 1:
+            roots = (dp - target).roots()
+            real = roots.real[np.abs(roots.imag) <= 1e-9 * a]
+            parts.append(real[(real > lo) & (real < hi)])
+    return np.unique(np.concatenate(parts))
+
+
+def error_extrema(p, a=1.0):
+    r"""The alternating extrema of the error :math:`e = \relu - p` on :math:`[-a, a]`.
+
+    .. math::
+
+        e(x) = \relu(x) - p(x), \qquad
+        x_1 < x_2 < \dots < x_m, \quad
+        \operatorname{sign} e(x_{i+1}) = -\operatorname{sign} e(x_i)
+
+    The candidates (end points, the kink, the critical points on each side)
+    are sorted; each run of consecutive candidates where :math:`e` has the
+    same sign is replaced by the one where :math:`|e|` is largest. By
+    Chebyshev's equioscillation theorem, ``p`` of degree :math:`d` is the
+    best uniform approximation exactly when :math:`d + 2` of these points
+    have :math:`|e(x_i)| = \max |e|`.
+
+    Parameters
+    ----------
+    p : numpy.polynomial series
+        The approximation.
+    a : float, default 1.0
+        Half-width :math:`a > 0`.
+
+    Returns
+    -------
+    x, e : numpy.ndarray
+        The points (increasing) and the signed errors :math:`e(x_i)` there.
+
+    Examples
+    --------
+    >>> x, e = error_extrema(relu_minimax(1))  # x/2 + 1/4: error +-1/4 at -1, 0, 1
+    >>> np.round(x, 12) + 0.0, np.round(e, 12) + 0.0
+    (array([-1.,  0.,  1.]), array([ 0.25, -0.25,  0.25]))
+    """
+    p = _series(p)
+    half = _half_width(a)
+    x = _error_candidates(p, half, grid=201)
+    e = np.maximum(x, 0.0) - p(x)
+    keep_x, keep_e = [x[0]], [e[0]]
+    for xi, ei in zip(x[1:], e[1:]):
+        if np.sign(ei) == np.sign(keep_e[-1]) or ei == 0.0:
+            if abs(ei) > abs(keep_e[-1]):
+                keep_x[-1], keep_e[-1] = xi, ei
+        else:
+            keep_x.append(xi)
+            keep_e.append(ei)
+    return np.array(keep_x), np.array(keep_e)
+
+
+def relu_minimax(degree, a=1.0, *, tol=1e-12, max_iter=60):
+    r"""The best uniform (minimax) polynomial approximation of relu on :math:`[-a, a]`, by Remez exchange.
+
+    .. math::
+
+        p^*_d = \operatorname*{arg\,min}_{\deg p \le d}\ \max_{|x| \le a} |\relu(x) - p(x)|,
+        \qquad E_d = \max_{|x| \le a} |\relu(x) - p^*_d(x)|
+
+    Remez's algorithm: start from the :math:`d + 2` Chebyshev extreme points
+    :math:`x_i`; solve the linear system
+    :math:`p(x_i) + (-1)^i E = \relu(x_i)` for the coefficients of :math:`p`
+    (in the Chebyshev basis of :math:`[-a, a]`) and the levelled error
+    :math:`E`; replace the points by :func:`error_extrema` of the new error
+    (keeping the largest, :math:`d + 2` alternating points); repeat until
+    :math:`\max|e| - |E| \le \text{tol} \cdot \max|e|`. At the end the error
+    equioscillates at :math:`d + 2` points, which by Chebyshev's theorem makes
+    :math:`p` the unique best approximation. The value :math:`\relu(0) = 0`
+    is used at the kink (relu is continuous, so no convention is involved).
+
+    Because :math:`\relu(x) = x/2 + |x|/2` and :math:`|x|` is even, the best
+    approximation of degree :math:`2m + 1` is the one of degree :math:`2m`
+    (its coefficient of :math:`x^{2m+1}` comes out at rounding level), and
+    :math:`E_d(\relu) = E_d(|x|)/2` for :math:`d \ge 1`.
+
+    Parameters
+    ----------
+    degree : int
+        Degree :math:`d \ge 0`.
+    a : float, default 1.0
+        Half-width :math:`a > 0`.
+    tol : float, default 1e-12
+        Relative gap between the largest error and the levelled error at which to stop.
+    max_iter : int, default 60
+        Largest number of exchanges; more raises ``RuntimeError``.
+
+    Returns
+    -------
+    numpy.polynomial.chebyshev.Chebyshev
+        With ``domain=[-a, a]`` and float64 coefficients.
+
+    Examples
+    --------
+    >>> p = relu_minimax(2)  # 1/16 + x/2 + x^2/2, error 1/16
+    >>> np.round(p.convert(kind=np.polynomial.Polynomial).coef, 12) + 0.0
+    array([0.0625, 0.5   , 0.5   ])
+    >>> round(max_error(p), 12)
+    0.0625
+    """
+    d = _degree(degree)
+    half = _half_width(a)
+    tol = real_scalar(tol, "tol", low=0.0, low_inclusive=False)
+    max_iter = _degree(max_iter, "max_iter", minimum=1)
+    # An even degree d >= 2 is solved as d + 1: the best approximations coincide,
+    # and the odd number of reference points, symmetric about the kink, avoids
+    # the degenerate first step (levelled error 0) of an even number of them.
+    m = d + 1 if d >= 2 and d % 2 == 0 else d
+    n = m + 2
+    ref = -half * np.cos(np.pi * np.arange(n) / (n - 1))  # Chebyshev extreme points, increasing
+    signs = (-1.0) ** np.arange(n)
+    for _ in range(max_iter):
+        system = np.column_stack([np.polynomial.chebyshev.chebvander(ref / half, m), signs])
+        solution = np.linalg.solve(system, np.maximum(ref, 0.0))
+        p = Chebyshev(solution[:-1], domain=[-half, half])
+        level = abs(solution[-1])
+        x, e = error_extrema(p, half)
+        largest = float(np.max(np.abs(e)))
+        if largest - level <= tol * largest:
+            return Chebyshev(p.coef[: d + 1], domain=[-half, half])  # drops a rounding-level T_{d+1} term
+        while len(x) > n:  # drop the smaller end until d + 2 alternating points remain
+            if abs(e[0]) < abs(e[-1]):
+                x, e = x[1:], e[1:]
+            else:
+                x, e = x[:-1], e[:-1]
+        if len(x) < n:  # pragma: no cover - the error alternates at the n reference points
+            raise RuntimeError(f"Remez exchange lost the alternation at degree {m}")
+        ref = x
+    raise RuntimeError(f"Remez exchange did not converge in {max_iter} iterations at degree {d} (tol={tol})")
+
+
+def bernstein_asymptote(degree, a=1.0):
+    r"""Bernstein's asymptotic minimax error for relu: :math:`a\beta/(2d)`.
+
+    .. math::
+
+        E_d(\relu; [-a, a]) = \frac{a}{2} E_d(|x|; [-1, 1])
+        \sim \frac{a\beta}{2d}, \qquad \beta = 0.2801694990\ldots
+
+    Bernstein (1914) proved that :math:`2n E_{2n}(|x|) \to \beta` on
+    :math:`[-1, 1]`; Varga and Carpenter (1987) computed :math:`\beta`. Since
+    :math:`\relu(x) = x/2 + |x|/2`, the minimax error of relu is half that of
+    :math:`|x|`, and it scales with :math:`a` by positive homogeneity. The
+    asymptote is for even :math:`d`; for odd :math:`d = 2m + 1` the error is
+    that of degree :math:`2m`.
+
+    Parameters
+    ----------
+    degree : int or array_like of int
+        Degrees :math:`d \ge 1`.
+    a : float, default 1.0
+        Half-width :math:`a > 0`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :math:`a\beta/(2d)`, float64.
+
+    Examples
+    --------
+    >>> bernstein_asymptote(np.array([10, 20]))
+    array([0.01400847, 0.00700424])
+    """
+    half = _half_width(a)
+    d = np.asarray(degree)
+    if d.dtype.kind not in "iu":
+        raise TypeError(f"degree must be an integer or an array of integers, got dtype {d.dtype}")
+    if np.any(d < 1):
+        raise ValueError(f"degree must be >= 1, got {d.min()}")
+    return result(half * BERNSTEIN_CONSTANT / (2.0 * d.astype(np.float64)))
+
+
+#: Name -> constructor ``(degree, a) -> series`` of the ReLU approximations compared in chapters 7 and 8.
 APPROXIMATIONS = {
     "least squares": relu_least_squares,
     "integrated step": relu_from_step,
     "integrated step, L2 constant": lambda degree, a=1.0: relu_from_step(degree, a, constant="l2"),
     "Chebyshev": relu_chebyshev,
+    "minimax": relu_minimax,
 }
 
 
@@ -638,3 +840,78 @@ def exact_max_error(p, x, a=1):
                 candidates.append((r, p.subs(x, r) - shift * r))
     where, err = max(candidates, key=lambda c: sympy.N(sympy.Abs(c[1]), 30))
     return sympy.simplify(sympy.Abs(err)), where
+
+
+def exact_minimax(x, degree, a=1):
+    r"""The minimax polynomial of relu of degree 1, 2 or 3 on :math:`[-a, a]`, solved exactly by sympy.
+
+    .. math::
+
+        \relu(x) = \frac{x}{2} + \frac{|x|}{2}, \qquad
+        p^*_d(x) = \frac{x}{2} + q(x^2), \qquad
+        e(t) = \frac t2 - q(t^2) = (-1)^{i+1} E \ \text{at}\ t_0 = 0 < t_1 < \dots < t_{m+1} = a
+
+    The odd part :math:`x/2` of relu is a polynomial, so the best
+    approximation keeps it and approximates the even part :math:`|x|/2` by an
+    even polynomial :math:`q(x^2)` of degree :math:`2m`,
+    :math:`m = \lfloor d/2 \rfloor`. On :math:`[0, a]` its error must take the
+    values :math:`\mp E` alternately at :math:`m + 2` points, the interior ones
+    being critical points (:math:`e'(t_i) = 0`). sympy solves these equations
+    for the coefficients, :math:`E` and the interior points; the result is
+    checked with :func:`exact_max_error` (at :math:`a = 1` when ``a`` is a
+    symbol: the error scales with :math:`a` by positive homogeneity). Degree 3
+    gives the degree-2 polynomial, since :math:`|x|` is even.
+
+    Parameters
+    ----------
+    x : sympy.Symbol
+        The variable.
+    degree : int
+        1, 2 or 3.
+    a : positive number or positive sympy Symbol, default 1
+        Half-width of the interval.
+
+    Returns
+    -------
+    (p, E) : tuple of sympy.Expr
+        The minimax polynomial, expanded, and its largest error.
+
+    Examples
+    --------
+    >>> x = sympy.Symbol("x", real=True)
+    >>> exact_minimax(x, 2)
+    (x**2/2 + x/2 + 1/16, 1/16)
+    """
+    if not isinstance(x, sympy.Symbol):
+        raise TypeError(f"x must be a sympy Symbol, got {type(x).__name__}")
+    d = _degree(degree, minimum=1)
+    if d > 3:
+        raise ValueError(f"degree must be 1, 2 or 3 (sympy solves one interior point at most), got {d}")
+    if isinstance(a, sympy.Symbol):
+        if not a.is_positive:
+            raise ValueError(f"a must be a positive symbol (declare it with positive=True), got {a}")
+        half = a
+    else:
+        half = _sympy_half_width(a)
+    t = sympy.Dummy("t", nonnegative=True)
+    E = sympy.Dummy("E", positive=True)
+    c0, c2, xi = sympy.Dummy("c0"), sympy.Dummy("c2"), sympy.Dummy("xi", positive=True)
+    if d == 1:
+        q = c0
+        error = t / 2 - q
+        equations = [error.subs(t, 0) + E, error.subs(t, half) - E]
+        unknowns = [c0, E]
+    else:
+        q = c0 + c2 * t**2
+        error = t / 2 - q
+        equations = [error.subs(t, 0) + E, error.subs(t, xi) - E, error.subs(t, half) + E,
+                     sympy.diff(error, t).subs(t, xi)]
+        unknowns = [c0, c2, E, xi]
+    (solution,) = sympy.solve(equations, unknowns, dict=True)
+    p = sympy.expand(x / 2 + q.subs(solution).subs(t, x))
+    level = sympy.simplify(solution[E])
+    check_p, check_level = (p.subs(half, 1), level.subs(half, 1)) if isinstance(half, sympy.Symbol) else (p, level)
+    largest, _ = exact_max_error(check_p, x, 1 if isinstance(half, sympy.Symbol) else half)
+    if sympy.simplify(largest - check_level) != 0:  # pragma: no cover - would mean the alternation pattern is wrong
+        raise ArithmeticError(f"the equioscillation solution {p} has max error {largest}, not {check_level}")
+    return p, level

@@ -249,3 +249,85 @@ def test_exact_functions_validate_their_arguments():
         ap.exact_l2_error(x + sympy.Symbol("y"), x)
     with pytest.raises(ValueError, match="p must be a polynomial"):
         ap.exact_max_error(sympy.exp(x), x)
+
+
+# ------------------------------------------------------------------ minimax
+
+
+def alternation_count(p, a):
+    """Number of alternating extrema of relu - p whose size is the largest error (to 1e-9)."""
+    points, errors = ap.error_extrema(p, a)
+    at_max = np.abs(errors) >= (1 - 1e-9) * np.abs(errors).max()
+    signs = np.sign(errors[at_max])
+    return 1 + int(np.sum(signs[1:] != signs[:-1])) if signs.size else 0
+
+
+@pytest.mark.parametrize("degree", [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 33])
+@pytest.mark.parametrize("a", [1.0, 3.0])
+def test_minimax_error_equioscillates_at_degree_plus_two_points(degree, a):
+    assert alternation_count(ap.relu_minimax(degree, a), a) >= degree + 2
+
+
+@pytest.mark.parametrize("a", [1, sympy.Rational(5, 2), 4])
+@pytest.mark.parametrize("degree", [1, 2, 3])
+def test_minimax_matches_the_sympy_solution_of_the_equioscillation_equations(degree, a):
+    exact, level = ap.exact_minimax(x, degree, a)
+    coef = [float(c) for c in sympy.Poly(exact, x).all_coeffs()[::-1]]
+    numeric = ap.relu_minimax(degree, float(a))
+    got = monomial(numeric)[: len(coef)]
+    np.testing.assert_allclose(got, coef, rtol=1e-10, atol=1e-12)
+    assert ap.max_error(numeric, float(a)) == pytest.approx(float(level), rel=1e-10)
+
+
+def test_closed_forms_of_degree_1_and_2_on_a_symbolic_interval():
+    a = sympy.Symbol("a", positive=True)
+    p1, e1 = ap.exact_minimax(x, 1, a)
+    p2, e2 = ap.exact_minimax(x, 2, a)
+    assert sympy.simplify(e1 - a / 4) == 0 and sympy.simplify(p1 - (x / 2 + a / 4)) == 0
+    assert sympy.simplify(e2 - a / 16) == 0 and sympy.simplify(p2 - (a / 16 + x / 2 + x**2 / (2 * a))) == 0
+
+
+@pytest.mark.parametrize("degree", [2, 3, 4, 6, 8, 16, 32])
+def test_minimax_beats_least_squares_and_chebyshev_in_the_max_norm(degree):
+    best = ap.max_error(ap.relu_minimax(degree))
+    for fit in (ap.relu_least_squares, ap.relu_chebyshev, ap.relu_from_step):
+        assert best < ap.max_error(fit(degree))
+
+
+@pytest.mark.parametrize("m", [0, 1, 2, 3, 5, 8])
+def test_odd_degree_minimax_is_no_better_than_the_even_degree_below(m):
+    even, odd = ap.relu_minimax(2 * m), ap.relu_minimax(2 * m + 1)
+    if m > 0:
+        assert ap.max_error(odd) == pytest.approx(ap.max_error(even), rel=1e-9)
+        np.testing.assert_allclose(monomial(odd)[2 * m + 1 :], 0.0, atol=1e-12)
+
+
+def test_even_degree_minimax_errors_approach_bernstein_from_below():
+    degrees = np.array([2, 4, 8, 16, 32, 64])
+    ratios = np.array([ap.max_error(ap.relu_minimax(int(d))) for d in degrees]) / ap.bernstein_asymptote(degrees)
+    assert np.all(ratios < 1) and np.all(np.diff(ratios) > 0)
+    assert ratios[-1] > 0.999
+
+
+def test_bernstein_asymptote_scales_with_the_interval_and_checks_its_input():
+    assert ap.bernstein_asymptote(4, a=3.0) == pytest.approx(3 * ap.BERNSTEIN_CONSTANT / 8)
+    with pytest.raises(TypeError, match="integer"):
+        ap.bernstein_asymptote(2.5)
+    with pytest.raises(ValueError, match=">= 1"):
+        ap.bernstein_asymptote(np.array([0, 2]))
+
+
+def test_remez_refuses_bad_settings_and_reports_non_convergence():
+    with pytest.raises(ValueError, match="tol"):
+        ap.relu_minimax(4, tol=0.0)
+    with pytest.raises(RuntimeError, match="did not converge"):
+        ap.relu_minimax(8, max_iter=1)
+
+
+def test_exact_minimax_checks_its_arguments():
+    with pytest.raises(ValueError, match="1, 2 or 3"):
+        ap.exact_minimax(x, 4)
+    with pytest.raises(TypeError, match="Symbol"):
+        ap.exact_minimax("x", 2)
+    with pytest.raises(ValueError, match="positive"):
+        ap.exact_minimax(x, 2, sympy.Symbol("b"))

@@ -35,7 +35,7 @@ from relu_book.exercises._answers import as_array, as_number
 __all__: list[str] = []
 
 _TOL = 1e-9
-#: Widths (3 hidden layers) and images per run in ex-ch9-4.
+#: Hidden width of the network (3 hidden layers) in ex-ch9-4.
 PREDICTED_WIDTH = 128
 
 
