@@ -455,10 +455,10 @@ def relu_minimax(degree, a=1.0, *, tol=1e-12, max_iter=60):
     >>> round(max_error(p), 12)
     0.0625
     """
-    d = _degree(degree)
+    d = integer(degree, "degree", low=0)
     half = _half_width(a)
     tol = real_scalar(tol, "tol", low=0.0, low_inclusive=False)
-    max_iter = _degree(max_iter, "max_iter", minimum=1)
+    max_iter = integer(max_iter, "max_iter", low=1)
     # An even degree d >= 2 is solved as d + 1: the best approximations coincide,
     # and the odd number of reference points, symmetric about the kink, avoids
     # the degenerate first step (levelled error 0) of an even number of them.
@@ -884,7 +884,7 @@ def exact_minimax(x, degree, a=1):
     """
     if not isinstance(x, sympy.Symbol):
         raise TypeError(f"x must be a sympy Symbol, got {type(x).__name__}")
-    d = _degree(degree, minimum=1)
+    d = integer(degree, "degree", low=1)
     if d > 3:
         raise ValueError(f"degree must be 1, 2 or 3 (sympy solves one interior point at most), got {d}")
     if isinstance(a, sympy.Symbol):

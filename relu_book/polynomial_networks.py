@@ -44,7 +44,7 @@ from relu_book._validation import as_float_array, integer, real_scalar
 
 # The data set and the error rate of chapter 4, imported in this one place.
 from relu_book.training import make_spirals, training_error
-from relu_book.nn import MLP, Activation, register_activation, train
+from relu_book.nn import MLP, Activation, _inputs, register_activation, train
 
 __all__ = [
     "PolynomialActivation",
@@ -413,7 +413,7 @@ def rescale_units(model, X):
     if model.activation != "relu":
         raise ValueError(f"model must be a ReLU network (positively homogeneous), got {model.activation!r}")
     new = copy.deepcopy(model)
-    H = new._check_inputs(X)
+    H = _inputs(X, new.layer_sizes[0], new.dtype)
     for i in range(new.n_layers - 1):
         Z = H @ new.weights[i] + new.biases[i]
         s = np.max(np.abs(Z), axis=0)
