@@ -1,10 +1,12 @@
 """Include each inline script only once per page.
 
-sphinx-thebe adds its inline configuration script (``const THEBE_JS_URL =
-...``) once per read of the environment; with Jupyter Book 1 it reaches
-every page twice, and the second copy throws "Identifier 'THEBE_JS_URL' has
-already been declared" in the browser console. This extension drops exact
-duplicates from each page's script list before the page is written.
+Extensions add their inline configuration scripts once per read of the
+environment, and with Jupyter Book 1 some reach every page twice:
+sphinx-togglebutton's ``var togglebuttonSelector = ...`` does, and so did
+sphinx-thebe's ``const THEBE_JS_URL = ...`` (no longer loaded), whose second
+copy threw "Identifier 'THEBE_JS_URL' has already been declared" in the
+browser console. This extension drops exact duplicates from each page's
+script list before the page is written.
 """
 
 from __future__ import annotations
