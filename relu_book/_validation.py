@@ -36,6 +36,8 @@ def as_float_array(x, name: str = "x") -> np.ndarray:
     ------
     TypeError
         If ``x`` is ``None``, a string, complex, or not numeric.
+    ValueError
+        If ``x`` holds a Python int too large for a float.
 
     Examples
     --------
@@ -58,6 +60,10 @@ def as_float_array(x, name: str = "x") -> np.ndarray:
         return arr
     if kind in "iub":
         return arr.astype(np.float64)
+    if kind == "O" and any(
+        isinstance(v, numbers.Integral) and not isinstance(v, bool) and abs(int(v)) >= 2**1024 for v in arr.flat
+    ):
+        raise ValueError(f"{name} has an integer too large for a float (|value| >= 2**1024)")
     raise TypeError(f"{name} must be a real number or array of real numbers, got an array of dtype {arr.dtype}")
 
 
@@ -81,7 +87,10 @@ def real_scalar(
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:  # an int >= 2**1024
+        raise ValueError(f"{name} is too large for a float, got an integer of {len(str(abs(int(value))))} digits") from None
     if np.isnan(v):
         raise ValueError(f"{name} must not be nan")
     if np.isinf(v) and not allow_inf:
@@ -142,8 +151,12 @@ def generator(rng, name: str = "rng") -> np.random.Generator:
     ------
     TypeError
         If ``rng`` is anything else.
+    ValueError
+        If ``rng`` is a negative int.
     """
     if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_))):
+        if rng is not None and rng < 0:
+            raise ValueError(f"{name} must be a non-negative int seed, a numpy.random.Generator or None, got {rng}")
         return np.random.default_rng(0 if rng is None else int(rng))
     if isinstance(rng, np.random.Generator):
         return rng
@@ -362,3 +375,40 @@ def sympy_point(value, name: str = "point"):
     if not value.is_number:
         raise TypeError(f"{name} must be a real number, got the symbolic expression {value}")
     return value
+
+
+def training_set(X, labels, *, n_classes: int | None = None, x_name: str = "X", labels_name: str = "labels"):
+    """Return ``(X, labels)`` checked: ``X`` a finite real 2-D array, ``labels`` integer class labels, one per row.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not real, or ``labels`` is not an array of integers (``None``,
+        strings, floats and bools are refused rather than compared to the
+        predictions, which would count every example as wrong).
+    ValueError
+        If ``X`` is not 2-D with at least one row or is not finite, ``labels`` has
+        the wrong shape, or a label is negative or (with ``n_classes``) ``>= n_classes``.
+    """
+    X = as_float_array(X, x_name)
+    if X.ndim != 2 or X.shape[0] == 0:
+        raise ValueError(f"{x_name} must be a 2-D array with one example per row, got shape {X.shape}")
+    if not np.isfinite(X).all():
+        raise ValueError(f"{x_name} must be finite (it has nan or inf entries)")
+    if labels is None or isinstance(labels, (str, bytes)):
+        raise TypeError(f"{labels_name} must be an array of integer class labels, got {type(labels).__name__}")
+    try:
+        labels = np.asarray(labels)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{labels_name} must be an array of integer class labels ({exc})") from None
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"{labels_name} must be integer class labels 0, 1, ..., got dtype {labels.dtype}")
+    if labels.shape != (X.shape[0],):
+        raise ValueError(
+            f"{labels_name} must have shape ({X.shape[0]},), one per row of {x_name}, got {labels.shape}"
+        )
+    if labels.min() < 0:
+        raise ValueError(f"{labels_name} must be >= 0, got {labels.min()}")
+    if n_classes is not None and labels.max() >= n_classes:
+        raise ValueError(f"{labels_name} must be < {n_classes} (the number of outputs), got {labels.max()}")
+    return X, labels

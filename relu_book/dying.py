@@ -15,6 +15,10 @@ The support code of chapter 5.
   :func:`bias_shift_sweep`, :func:`depth_sweep`, :data:`REMEDIES`,
   :func:`remedy_comparison`, and the two-unit demonstration
   :func:`revival_demo`.
+* Fair comparisons and their mechanisms: :func:`best_learning_rate`,
+  :func:`tuned_comparison` (learning rate tuned per configuration on
+  separate seeds), :func:`gradient_norm`, :func:`sharpness` (top Hessian
+  eigenvalue by power iteration) and :func:`first_step_measurements`.
 
 A unit is *dead on a data set* when its pre-activation is :math:`\le 0` on
 every example; with the library's convention :math:`\relu'(0) = 0` (PyTorch's)
@@ -52,6 +56,11 @@ __all__ = [
     "REMEDIES",
     "remedy_comparison",
     "revival_demo",
+    "best_learning_rate",
+    "tuned_comparison",
+    "gradient_norm",
+    "sharpness",
+    "first_step_measurements",
 ]
 
 # ===================================================================== born dead
@@ -769,3 +778,301 @@ def revival_demo(steps=150, lr=0.002):
     record(model.loss_and_grads(X, Y)[0])
     cols = np.array(rows, dtype=np.float64).T
     return dict(zip(("max_pre_B", "max_pre_D", "weight_B", "weight_D", "loss"), cols))
+
+
+# ============================================ learning rates tuned per activation
+
+
+def best_learning_rate(lrs, losses) -> float:
+    r"""The learning rate with the smallest median final loss over seeds; a diverged run counts as infinite.
+
+    .. math::
+
+        \eta^\ast = \arg\min_{\eta \in \texttt{lrs}} \operatorname{median}_s L(\eta, s),
+        \qquad L = +\infty \text{ for a diverged run (NaN)},
+
+    ties going to the smaller rate (the first in ``lrs`` once sorted).
+
+    Parameters
+    ----------
+    lrs : sequence of float
+        The learning rates tried.
+    losses : array_like, shape (len(lrs), n_seeds)
+        Final loss of each run, NaN where it diverged (as returned by
+        :func:`learning_rate_sweep`).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> best_learning_rate([0.1, 0.3, 1.0], [[0.5, 0.4], [0.2, 0.3], [np.nan, 0.01]])
+    0.3
+    """
+    lrs = [real_scalar(lr, "each entry of lrs", low=0.0, low_inclusive=False) for lr in sequence(lrs, "lrs")]
+    losses = np.asarray(losses, dtype=float)
+    if losses.ndim != 2 or losses.shape[0] != len(lrs) or losses.shape[1] == 0:
+        raise ValueError(f"losses must have shape ({len(lrs)}, n_seeds) with n_seeds >= 1, got {losses.shape}")
+    medians = np.median(np.where(np.isnan(losses), np.inf, losses), axis=1)
+    order = np.argsort(lrs, kind="stable")
+    return float(lrs[order[int(np.argmin(medians[order]))]])
+
+
+def tuned_comparison(configs, lrs, *, tuning_seeds=(100, 101), seeds=range(5), **common) -> dict:
+    r"""Each configuration trained at its own best learning rate, chosen on separate seeds.
+
+    For every configuration, :func:`learning_rate_sweep` over ``lrs`` runs on
+    ``tuning_seeds``; :func:`best_learning_rate` picks the rate with the
+    smallest median final loss (diverged runs count as infinite); then the
+    configuration is run at that rate on ``seeds``, which must be disjoint
+    from ``tuning_seeds``, so the reported runs played no part in choosing it
+    (the protocol of :func:`relu_book.training.convergence_race`).
+
+    Parameters
+    ----------
+    configs : dict
+        Name -> keyword arguments of :func:`train_and_measure` (without ``lr``).
+    lrs : sequence of float
+        The learning-rate grid, the same for every configuration.
+    tuning_seeds : sequence of int, default (100, 101)
+    seeds : sequence of int, default range(5)
+    **common
+        Keyword arguments of every run, overridden by each configuration.
+
+    Returns
+    -------
+    dict
+        Name -> ``{"lr": best rate, "tuning": array (len(lrs),) of median
+        tuning losses (inf where most runs diverged), "dead", "loss",
+        "diverged": arrays (len(seeds),)}``.
+
+    Examples
+    --------
+    >>> out = tuned_comparison({"ReLU": {}}, [0.01, 0.1], tuning_seeds=[9], seeds=[0], epochs=2)
+    >>> out["ReLU"]["lr"], out["ReLU"]["loss"].shape
+    (0.1, (1,))
+    """
+    if not isinstance(configs, dict) or not configs:
+        raise TypeError("configs must be a non-empty dict of name -> keyword arguments")
+    tuning_seeds = _seeds(tuning_seeds, "tuning_seeds")
+    seeds = _seeds(seeds)
+    both = sorted(set(tuning_seeds) & set(seeds))
+    if both:
+        raise ValueError(f"tuning_seeds and seeds must be disjoint, both contain {both}")
+    out = {}
+    for name, config in configs.items():
+        if "lr" in config:
+            raise ValueError(f"configs[{name!r}] must not set lr: the learning rate is tuned")
+        kwargs = {**common, **config}
+        tuning = learning_rate_sweep(lrs, seeds=tuning_seeds, **kwargs)
+        best = best_learning_rate(lrs, tuning["loss"])
+        final = learning_rate_sweep([best], seeds=seeds, **kwargs)
+        out[name] = {
+            "lr": best,
+            "tuning": np.median(np.where(np.isnan(tuning["loss"]), np.inf, tuning["loss"]), axis=1),
+            "dead": final["dead"][0],
+            "loss": final["loss"][0],
+            "diverged": final["diverged"][0],
+        }
+    return out
+
+
+# ====================================== the size of the first step, measured
+
+
+def _parameters(model) -> list[np.ndarray]:
+    """Every trainable array of ``model``, in a fixed order (the arrays themselves, not copies)."""
+    acts = [layer.params[k] for layer in model.activation_layers for k in sorted(layer.params)]
+    return [*model.weights, *model.biases, *acts]
+
+
+def _gradient(model, X, Y) -> np.ndarray:
+    """The full-batch gradient of the mean squared error, flattened in the order of :func:`_parameters`."""
+    _, grads_W, grads_b = model.loss_and_grads(X, Y, "mse")
+    acts = [grads[k] for grads in model.activation_grads for k in sorted(grads)]
+    return np.concatenate([np.ravel(g) for g in (*grads_W, *grads_b, *acts)]).astype(np.float64)
+
+
+def _measured_model(model, X, Y):
+    instance(model, "model", MLP)
+    X = as_float_array(X, "X")
+    Y = as_float_array(Y, "Y")
+    return X, Y
+
+
+def gradient_norm(model, X, Y) -> float:
+    r"""Euclidean norm of the full-batch gradient of the mean squared error over every parameter.
+
+    .. math::
+
+        \lVert \nabla_\theta \mathcal L \rVert_2
+        = \Bigl(\sum_\ell \lVert \partial_{W_\ell}\mathcal L\rVert_F^2
+        + \lVert \partial_{b_\ell}\mathcal L\rVert^2
+        + \lVert \partial_{a}\mathcal L\rVert^2\Bigr)^{1/2},
+
+    with :math:`a` the learnable slopes of ``"prelu"`` layers, if any. Evaluated
+    at the model's current parameters (at initialisation: the gradient of
+    the first step of full-batch gradient descent, whose length is
+    :math:`\eta` times this). Kinks use the library's convention
+    (:math:`\relu'(0) = 0`); ``"rrelu"`` is evaluated in the model's current
+    mode (evaluation mode unless changed). The model is not modified.
+
+    Parameters
+    ----------
+    model : relu_book.nn.MLP
+    X : array_like, shape (N, n_in)
+    Y : array_like, shape (N, n_out)
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> model = MLP([1, 1], init="normal", init_std=1.0)
+    >>> model.weights[0][:] = 2.0
+    >>> gradient_norm(model, [[1.0]], [[0.0]])  # L = (w + b)^2 / 2 at w = 2, b = 0: both partials are 2
+    2.8284271247461903
+    """
+    X, Y = _measured_model(model, X, Y)
+    return float(np.linalg.norm(_gradient(model, X, Y)))
+
+
+def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
+    r"""Top eigenvalue of the Hessian of the loss, by power iteration on finite-difference Hessian-vector products.
+
+    The Hessian-vector product is the central difference of two gradients,
+
+    .. math::
+
+        H v \approx \frac{\nabla\mathcal L(\theta + \varepsilon v) - \nabla\mathcal L(\theta - \varepsilon v)}{2\varepsilon},
+        \qquad \lVert v\rVert = 1,
+
+    and power iteration :math:`v \leftarrow Hv / \lVert Hv\rVert` from a
+    seeded random start converges to the eigenvector of the eigenvalue of
+    largest modulus; the function returns the Rayleigh quotient
+    :math:`\lambda = v^\top H v` of the last iterate (the mean squared error
+    of :meth:`relu_book.nn.MLP.loss_and_grads`, full batch). Gradient descent
+    on the quadratic model of the loss is stable along that direction only
+    if :math:`\eta\lambda < 2`. Across a kink of ReLU the gradient jumps, so
+    the difference measures the Hessian of the piece on which
+    :math:`\theta \pm \varepsilon v` lie, provided ``eps`` is small enough
+    that they lie on one piece. The model is
+    restored exactly afterwards.
+
+    Parameters
+    ----------
+    model : relu_book.nn.MLP
+    X : array_like, shape (N, n_in)
+    Y : array_like, shape (N, n_out)
+    iterations : int, default 30
+        Power-iteration steps (>= 1).
+    eps : float, default 1e-6
+        Finite-difference step (> 0). A larger step makes the two gradients
+        straddle a kink more often, and a jump of the gradient divided by
+        :math:`2\varepsilon` swamps the estimate (with ``1e-4`` some
+        networks of chapter 5 give a spurious negative value).
+    seed : int, default 0
+        Seed of the random start.
+
+    Returns
+    -------
+    float
+        The estimate of the top eigenvalue.
+
+    Examples
+    --------
+    For a linear model :math:`\hat y = wx + b` the Hessian is
+    :math:`\frac1N\sum_i (x_i, 1)^\top (x_i, 1)`:
+
+    >>> model = MLP([1, 1], init="normal", init_std=1.0)
+    >>> X = np.array([[1.0], [3.0]])
+    >>> exact = np.linalg.eigvalsh(np.array([[5.0, 2.0], [2.0, 1.0]]))[-1]
+    >>> bool(abs(sharpness(model, X, 2 * X) - exact) < 1e-6)
+    True
+    """
+    X, Y = _measured_model(model, X, Y)
+    iterations = _int(iterations, "iterations")
+    eps = real_scalar(eps, "eps", low=0.0, low_inclusive=False)
+    params = _parameters(model)
+    saved = [p.copy() for p in params]
+    sizes = [p.size for p in params]
+
+    def set_to(flat):
+        for p, chunk in zip(params, np.split(flat, np.cumsum(sizes)[:-1])):
+            p[...] = chunk.reshape(p.shape)
+
+    theta = np.concatenate([p.ravel() for p in saved]).astype(np.float64)
+    v = np.random.default_rng(_int(seed, "seed", low=0)).standard_normal(theta.size)
+    v /= np.linalg.norm(v)
+    value = 0.0
+    try:
+        for _ in range(iterations):
+            set_to(theta + eps * v)
+            g_plus = _gradient(model, X, Y)
+            set_to(theta - eps * v)
+            g_minus = _gradient(model, X, Y)
+            hv = (g_plus - g_minus) / (2 * eps)
+            value = float(v @ hv)
+            norm = np.linalg.norm(hv)
+            if norm == 0:
+                break
+            v = hv / norm
+    finally:
+        for p, s in zip(params, saved):
+            p[...] = s
+    return value
+
+
+def first_step_measurements(configs, seeds=range(5), data=None, **common) -> dict:
+    r"""Gradient norm and sharpness at initialisation, per configuration and seed.
+
+    For each configuration (keyword arguments of :func:`train_and_measure`,
+    merged over ``common``), the network of :func:`train_and_measure` is
+    built for each seed exactly as that function builds it, and on the
+    training set (default :func:`make_regression`) the function records
+    :func:`gradient_norm` (the length of the first full-batch step is
+    :math:`\eta` times it) and :func:`sharpness` :math:`\lambda`; the
+    product :math:`\eta\lambda` (with the configuration's ``lr``, if it has
+    one) is above 2 when the first step overshoots along the sharpest
+    direction of the quadratic model.
+
+    Parameters
+    ----------
+    configs : dict
+        Name -> keyword arguments of :func:`train_and_measure`.
+    seeds : sequence of int, default range(5)
+    data : tuple (X, Y), optional
+    **common
+        Keyword arguments shared by all configurations.
+
+    Returns
+    -------
+    dict
+        Name -> ``{"grad_norm", "sharpness": arrays (len(seeds),)}``.
+
+    Examples
+    --------
+    >>> out = first_step_measurements({"ReLU": {}}, seeds=[0, 1])
+    >>> out["ReLU"]["grad_norm"].shape, bool(np.all(out["ReLU"]["sharpness"] > 0))
+    ((2,), True)
+    """
+    if not isinstance(configs, dict) or not configs:
+        raise TypeError("configs must be a non-empty dict of name -> keyword arguments")
+    seeds = _seeds(seeds)
+    X, Y = make_regression() if data is None else data
+    out = {}
+    for name, config in configs.items():
+        kw = {"layer_sizes": (2, 32, 32, 1), "bias": 0.0, "activation": "relu", "init": "he", "init_std": None,
+              **common, **config}
+        for key in ("lr", "epochs", "batch_size"):
+            kw.pop(key, None)
+        sizes, bias, act, init, std = (kw.pop(k) for k in ("layer_sizes", "bias", "activation", "init", "init_std"))
+        norms, sharp = [], []
+        for s in seeds:
+            model = _build(sizes, act, init, s, std, real_scalar(bias, "bias"), kw)
+            norms.append(gradient_norm(model, X, Y))
+            sharp.append(sharpness(model, X, Y, seed=s))
+        out[name] = {"grad_norm": np.array(norms), "sharpness": np.array(sharp)}
+    return out

@@ -57,7 +57,10 @@ def _step(h, x: np.ndarray, scheme: str, dtype) -> np.ndarray:
         harr = np.broadcast_to(harr, x.shape)
     except ValueError:
         raise ValueError(f"h of shape {harr.shape} does not broadcast to x of shape {x.shape}") from None
-    out = harr.astype(dtype)
+    with np.errstate(over="ignore"):
+        out = harr.astype(dtype)
+    if np.isinf(out).any():  # checked after the cast to x's dtype
+        raise ValueError(f"h must be finite in {np.dtype(dtype).name}: {harr.max()} overflows")
     if (out == 0).any():
         raise ValueError(f"h must be representable in {np.dtype(dtype).name}: {harr.min()} rounds to 0")
     return out
@@ -73,7 +76,10 @@ def _check_steps_taken(taken: np.ndarray, x: np.ndarray) -> None:
 
 
 def _scalar_output(value) -> float:
-    arr = np.asarray(value)
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):  # ragged sequences
+        raise TypeError(f"fun must return a real number, got {type(value).__name__}") from None
     if arr.dtype.kind not in "fiub":
         raise TypeError(f"fun must return a real number, got {type(value).__name__}")
     if arr.ndim != 0:
@@ -189,7 +195,17 @@ def finite_difference(f, x, h=None, scheme="central"):
     step = _step(h, x, scheme, x.dtype)
 
     def call(points):
-        value = as_float_array(f(points), "the value of f")
+        # f gets a copy: the forward and backward schemes would otherwise hand
+        # the caller's x itself to f, which could modify it in place.
+        points = points.copy()
+        try:
+            value = f(points)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"f must be a vectorised function of an array (f(x) for x of shape {x.shape}); "
+                f"calling it raised {type(exc).__name__}: {exc}"
+            ) from exc
+        value = as_float_array(value, "the value of f")
         if value.shape != x.shape:
             raise ValueError(
                 f"f must be elementwise: it returned shape {value.shape} for x of shape {x.shape}"

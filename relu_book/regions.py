@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from relu_book._validation import as_float_array, instance, integer, real_scalar
+from relu_book._validation import as_float_array, instance, integer, real_scalar, sequence
 from relu_book.nn import MLP
 
 __all__ = [
@@ -25,6 +25,9 @@ __all__ = [
     "activation_patterns",
     "grid_region_changes",
     "region_breakpoints",
+    "region_map",
+    "max_regions_bound",
+    "region_counts",
 ]
 
 
@@ -48,6 +51,9 @@ def _line(model, x_start, x_end):
     for name, v in (("x_start", a), ("x_end", b)):
         if v.shape != (n_in,):
             raise ValueError(f"{name} must have shape ({n_in},), got {v.shape}")
+        if not np.isfinite(v).all():
+            # a nan or infinite end gives nan pre-activations: no breakpoints, read as "one region"
+            raise ValueError(f"{name} must be finite, got {v.tolist()}")
     if np.array_equal(a, b):
         raise ValueError("x_start and x_end must differ")
     return a, b
@@ -209,3 +215,163 @@ def region_breakpoints(model, x_start, x_end, resolution=1e-9):
             return np.array(breaks)
         breaks.append(float(t_next))
         s = t_next + resolution
+
+
+def region_map(model, xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), num=200):
+    r"""The linear regions of a network with two inputs, on a grid: one integer label per pattern.
+
+    Evaluates :func:`activation_patterns` at the :math:`\texttt{num}^2` points
+    of a regular grid over ``xlim`` :math:`\times` ``ylim`` and numbers the
+    distinct patterns :math:`0, 1, \dots`. A region is the set of inputs
+    with one pattern,
+
+    .. math::
+
+        \{x : P(x) = p\} = \{x : z_{\ell j}(x) > 0 \iff p_{\ell j}\},
+
+    an intersection of half-spaces (given :math:`p`, every :math:`z_{\ell j}`
+    is affine in :math:`x`), hence convex: distinct labels are distinct
+    regions. The number of labels is a lower bound on the number of regions
+    that meet the window (a region containing no grid point is missed).
+
+    Parameters
+    ----------
+    model : relu_book.nn.MLP
+        With 2 inputs and an activation in :data:`PIECEWISE_LINEAR`.
+    xlim, ylim : pair of float, default (-1, 1)
+    num : int, default 200
+        Grid points per axis (>= 2).
+
+    Returns
+    -------
+    labels : numpy.ndarray of int, shape (num, num)
+        ``labels[i, j]`` is the region of the point ``(x[j], y[i])``.
+    x, y : numpy.ndarray, shape (num,)
+        The grid coordinates.
+
+    Examples
+    --------
+    >>> model = MLP([2, 2, 1], init="normal", init_std=1.0)
+    >>> model.weights[0] = np.eye(2)               # units x_1 > 0 and x_2 > 0: four quadrants
+    >>> labels, x, y = region_map(model, num=4)
+    >>> int(labels.max()) + 1
+    4
+    """
+    _check_piecewise_linear(model)
+    if model.layer_sizes[0] != 2:
+        raise ValueError(f"model must have 2 inputs, got {model.layer_sizes[0]}")
+    num = integer(num, "num", low=2)
+    lims = []
+    for name, lim in (("xlim", xlim), ("ylim", ylim)):
+        lim = as_float_array(lim, name).astype(np.float64)
+        if lim.shape != (2,) or not lim[0] < lim[1]:
+            raise ValueError(f"{name} must be two increasing numbers, got {lim.tolist()}")
+        if not np.isfinite(lim).all():
+            raise ValueError(f"{name} must be finite, got {lim.tolist()}")
+        lims.append(lim)
+    x, y = np.linspace(*lims[0], num), np.linspace(*lims[1], num)
+    grid = np.stack(np.meshgrid(x, y), axis=-1).reshape(-1, 2)
+    patterns = np.concatenate([activation_patterns(model, chunk) for chunk in np.array_split(grid, 8)])
+    _, labels = np.unique(np.packbits(patterns, axis=1), axis=0, return_inverse=True)
+    return labels.reshape(num, num), x, y
+
+
+def max_regions_bound(layer_sizes):
+    r"""Upper bound on the number of linear regions of a ReLU network (Serra et al. 2018, theorem 1).
+
+    For :math:`n_0` inputs and hidden layers of widths :math:`n_1, \dots, n_L`,
+
+    .. math::
+
+        N \le \sum_{(j_1, \dots, j_L) \in J} \prod_{\ell=1}^{L} \binom{n_\ell}{j_\ell},
+        \quad J = \bigl\{ 0 \le j_\ell \le \min(n_0, n_1 - j_1, \dots, n_{\ell-1} - j_{\ell-1}, n_\ell)\bigr\}.
+
+    For one hidden layer it is :math:`\sum_{j \le n_0} \binom{n_1}{j}`, the
+    number of regions of :math:`n_1` hyperplanes in general position in
+    :math:`\mathbb R^{n_0}`.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        :math:`n_0, n_1, \dots, n_L` (the output layer is not included; it
+        adds no regions).
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> max_regions_bound([2, 4])       # 4 lines in the plane: 1 + 4 + 6
+    11
+    >>> max_regions_bound([1, 3, 3])    # exact for one input: 4 * 4
+    16
+    """
+    from math import comb
+
+    sizes = [integer(n, "each entry of layer_sizes") for n in sequence(layer_sizes, "layer_sizes")]
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes must have at least 2 entries, got {len(sizes)}")
+    if (min(sizes[:-1]) + 1) ** (len(sizes) - 1) > 10**7:
+        raise ValueError(
+            f"layer_sizes {sizes} give too many terms to enumerate (about "
+            f"(min(layer_sizes[:-1]) + 1) ** {len(sizes) - 1} > 10**7)"
+        )
+
+    def total(level, cap):
+        # cap = min(n_0, n_1 - j_1, ..., n_{level-1} - j_{level-1})
+        if level == len(sizes):
+            return 1
+        n = sizes[level]
+        return sum(comb(n, j) * total(level + 1, min(cap, n - j)) for j in range(min(cap, n) + 1))
+
+    return total(1, sizes[0])
+
+
+def region_counts(widths, depths, seeds=range(5), lim=1.0, num=120):
+    r"""Number of linear regions in a window, for He-initialised ReLU networks of several sizes.
+
+    For each width :math:`n`, number of hidden layers :math:`L` and seed, a
+    network :math:`2 \to n \to \dots \to n \to 1` (:math:`L` hidden layers,
+    He initialisation, zero biases replaced by :math:`\mathcal N(0, 0.1^2)`
+    biases so that the regions are not all cones from the origin) is mapped
+    with :func:`region_map` over :math:`[-\texttt{lim}, \texttt{lim}]^2`,
+
+    .. math::
+
+        N(n, L, s) = \#\{\text{distinct activation patterns on the grid}\}.
+
+    Parameters
+    ----------
+    widths, depths : sequence of int
+    seeds : sequence of int, default range(5)
+    lim : float, default 1.0
+    num : int, default 120
+        Grid points per axis.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (len(widths), len(depths), len(seeds))
+
+    Examples
+    --------
+    >>> N = region_counts([4], [1], seeds=[0], num=60)
+    >>> bool(1 <= N[0, 0, 0] <= max_regions_bound([2, 4]))
+    True
+    """
+    from relu_book._validation import seed_list
+
+    widths = [integer(n, "each entry of widths") for n in sequence(widths, "widths")]
+    depths = [integer(d, "each entry of depths") for d in sequence(depths, "depths")]
+    seeds = seed_list(seeds)
+    lim = real_scalar(lim, "lim", low=0.0, low_inclusive=False)
+    out = np.empty((len(widths), len(depths), len(seeds)))
+    for i, n in enumerate(widths):
+        for j, depth in enumerate(depths):
+            for k, seed in enumerate(seeds):
+                model = MLP([2] + [n] * depth + [1], activation="relu", init="he", seed=seed)
+                rng = np.random.default_rng(10_000 + seed)
+                model.biases = [0.1 * rng.standard_normal(b.shape) for b in model.biases]
+                labels, _, _ = region_map(model, (-lim, lim), (-lim, lim), num)
+                out[i, j, k] = labels.max() + 1
+    return out

@@ -33,6 +33,8 @@ is computed in :mod:`relu_book.calculus`.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy
 
@@ -609,6 +611,19 @@ ACTIVATIONS = {spec.name: globals()[spec.name] for spec in REGISTRY if spec.laye
 # --------------------------------------------------------------------- numeric
 
 
+def _elementwise_max(*args):
+    """``Max`` of sympy, elementwise over arrays (any number of arguments)."""
+    return functools.reduce(np.maximum, args)
+
+
+def _elementwise_min(*args):
+    """``Min`` of sympy, elementwise over arrays (any number of arguments)."""
+    return functools.reduce(np.minimum, args)
+
+
+_ELEMENTWISE_MAX_MIN = {"Max": _elementwise_max, "Min": _elementwise_min}
+
+
 def to_numeric(expr, x, *, heaviside_at_zero=None):
     r"""A vectorised numpy function of ``x`` computing ``expr``, via :func:`sympy.lambdify`.
 
@@ -642,11 +657,16 @@ def to_numeric(expr, x, *, heaviside_at_zero=None):
     ------
     ValueError
         If ``expr`` has free symbols other than ``x``.
+    TypeError
+        If ``expr`` is not a sympy expression, or (when called) takes complex
+        values, which are refused rather than truncated to their real part.
 
     Examples
     --------
     >>> import sympy
     >>> x = sympy.Symbol("x")
+    >>> to_numeric(sympy.Max(0, x), x)([-1.0, 0.0, 2.0])
+    array([0., 0., 2.])
     >>> to_numeric(sympy.diff(relu(x), x), x)([-1.0, 0.0, 2.0])
     array([0. , 0.5, 1. ])
     >>> to_numeric(sympy.diff(relu(x), x), x, heaviside_at_zero=0)([-1.0, 0.0, 2.0])
@@ -663,12 +683,25 @@ def to_numeric(expr, x, *, heaviside_at_zero=None):
         if not h0.is_number:
             raise TypeError(f"heaviside_at_zero must be a real number, got {h0}")
         expr = expr.replace(lambda e: isinstance(e, sympy.Heaviside), lambda e: sympy.Heaviside(e.args[0], h0))
-    compiled = sympy.lambdify(x, expr, modules=["scipy", "numpy"])
+    # Max and Min print as numpy.maximum/minimum (elementwise); sympy < 1.14 prints
+    # them as ``amax(asarray([...]), axis=0)``, which breaks on arrays.
+    compiled = sympy.lambdify(x, expr, modules=[_ELEMENTWISE_MAX_MIN, "scipy", "numpy"])
 
     def numeric(values):
         arr = as_float_array(values, "values")
+        # numpy's own float dtypes are computed in; the others (bfloat16 and the
+        # ml_dtypes floats, longdouble, which scipy's special functions lack) in
+        # float64, and the result is cast back to the input's dtype.
+        work = arr if arr.dtype in (np.float16, np.float32, np.float64) else arr.astype(np.float64)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            out = np.asarray(compiled(arr), dtype=np.float64)
+            out = np.asarray(compiled(work))
+        if np.iscomplexobj(out):
+            if np.any(out.imag != 0):
+                raise TypeError(f"expr takes complex values ({expr}); to_numeric computes real functions only")
+            out = out.real
+        if out.dtype.kind not in "fiub":
+            raise TypeError(f"expr does not evaluate to real numbers ({expr}), got values of dtype {out.dtype}")
+        out = out.astype(np.float64)
         return result(np.broadcast_to(out, arr.shape).astype(arr.dtype))
 
     numeric.__doc__ = f"Numeric version of {expr} (variable {x})."

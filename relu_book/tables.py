@@ -42,31 +42,59 @@ def format_cell(value, fmt=None) -> str:
     >>> format_cell(0.123456789), format_cell(3), format_cell(2.5e-7, ".2e"), format_cell(None)
     ('0.123457', '3', '2.50e-07', '')
     """
+    if fmt is not None and not isinstance(fmt, str):
+        raise TypeError(f"fmt must be a format specification string such as '.3e' or None, got {type(fmt).__name__}")
     if value is None:
         return ""
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
-    if isinstance(value, (int, np.integer)):
-        return format(int(value), fmt or "d")
-    if isinstance(value, (float, np.floating)):
-        return format(float(value), fmt or ".6g")
+    try:
+        if isinstance(value, (int, np.integer)):
+            return format(int(value), fmt or "d")
+        if isinstance(value, (float, np.floating)):
+            return format(float(value), fmt or ".6g")
+    except ValueError as exc:
+        raise ValueError(f"fmt {fmt!r} is not a valid format for {type(value).__name__} values ({exc})") from None
     return str(value)
 
 
 def _columns_and_cells(rows, columns, formats):
-    if isinstance(rows, dict) or not all(isinstance(r, dict) for r in rows):
-        raise TypeError("rows must be a sequence of dicts")
-    rows = list(rows)
+    """The column names, the rows as a list, and the formatted cells (``rows`` may be any iterable)."""
+    if isinstance(rows, (dict, str, bytes)) or not hasattr(rows, "__iter__"):
+        raise TypeError(f"rows must be a sequence of dicts, got {type(rows).__name__}")
+    rows = list(rows)  # once: a generator is consumed here and nowhere else
+    if not all(isinstance(r, dict) for r in rows):
+        bad = next(r for r in rows if not isinstance(r, dict))
+        raise TypeError(f"rows must be a sequence of dicts, got a row of type {type(bad).__name__}")
     if columns is None:
         columns = list(rows[0]) if rows else []
+    elif isinstance(columns, (str, bytes)) or not hasattr(columns, "__iter__"):
+        raise TypeError(f"columns must be a sequence of column names, got {type(columns).__name__}")
     columns = list(columns)
-    formats = dict(formats or {})
+    if formats is None:
+        formats = {}
+    elif not isinstance(formats, dict):
+        raise TypeError(f"formats must be a dict of column name to format spec, got {type(formats).__name__}")
+    for c, f in formats.items():
+        if not isinstance(f, str):
+            raise TypeError(f"formats[{c!r}] must be a format specification string, got {type(f).__name__}")
     for r in rows:
         missing = [c for c in columns if c not in r]
         if missing:
             raise ValueError(f"every row must have the columns {columns}; a row lacks {missing}")
     cells = [[format_cell(r[c], formats.get(c)) for c in columns] for r in rows]
-    return columns, cells
+    return columns, rows, cells
+
+
+def _markdown_escape(text) -> str:
+    """A cell or header for a pipe table: ``|`` escaped, line breaks as ``<br>``."""
+    text = str(text).replace("|", "\\|")
+    return text.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
+
+
+def _text_escape(text) -> str:
+    """A cell or header on one line: line breaks shown as ``\\n``."""
+    return str(text).replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 
 
 def markdown_table(rows, columns=None, formats=None) -> str:
@@ -79,12 +107,15 @@ def markdown_table(rows, columns=None, formats=None) -> str:
 
     Parameters
     ----------
-    rows : sequence of dict
-        One dict per row.
+    rows : iterable of dict
+        One dict per row (a list, or a generator, which is consumed once).
     columns : sequence of str, optional
         Keys to show, in order; default the keys of the first row.
     formats : dict of str to str, optional
         Format spec per column, e.g. ``{"max error": ".2e"}``.
+
+    ``|`` in headers and cells is escaped as ``\|`` and line breaks become
+    ``<br>``, so every row stays one row of the table.
 
     Returns
     -------
@@ -97,9 +128,10 @@ def markdown_table(rows, columns=None, formats=None) -> str:
     |---|---|
     | 2 | 0.094 |
     """
-    columns, cells = _columns_and_cells(rows, columns, formats)
-    escape = [[c.replace("|", "\\|") for c in row] for row in cells]
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    columns, _, cells = _columns_and_cells(rows, columns, formats)
+    header = [_markdown_escape(c) for c in columns]
+    escape = [[_markdown_escape(c) for c in row] for row in cells]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(row) + " |" for row in escape]
     return "\n".join(lines)
 
@@ -115,9 +147,12 @@ def text_table(rows, columns=None, formats=None) -> str:
 
     Parameters
     ----------
-    rows : sequence of dict
+    rows : iterable of dict
+        One dict per row (a list, or a generator, which is consumed once).
     columns : sequence of str, optional
     formats : dict of str to str, optional
+
+    Line breaks in headers and cells are shown as ``\\n``, so every row stays on one line.
 
     Returns
     -------
@@ -130,13 +165,14 @@ def text_table(rows, columns=None, formats=None) -> str:
     relu    0.5
     elu    1.25
     """
-    columns, cells = _columns_and_cells(rows, columns, formats)
-    rows = list(rows)
+    columns, rows, cells = _columns_and_cells(rows, columns, formats)
+    cells = [[_text_escape(c) for c in row] for row in cells]
+    names = [_text_escape(c) for c in columns]
     numeric = [all(isinstance(r[c], numbers.Number) and not isinstance(r[c], (bool, np.bool_)) for r in rows)
                for c in columns]
-    widths = [max([len(c)] + [len(row[j]) for row in cells]) for j, c in enumerate(columns)]
+    widths = [max([len(c)] + [len(row[j]) for row in cells]) for j, c in enumerate(names)]
 
     def line(items):
         return "  ".join(s.rjust(w) if num else s.ljust(w) for s, w, num in zip(items, widths, numeric)).rstrip()
 
-    return "\n".join([line(columns)] + [line(row) for row in cells])
+    return "\n".join([line(names)] + [line(row) for row in cells])

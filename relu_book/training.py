@@ -17,7 +17,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from relu_book._validation import as_float_array, choice, integer, random_seed, real_scalar, seed_list
+from relu_book._validation import (
+    as_float_array,
+    choice,
+    instance,
+    integer,
+    random_seed,
+    real_scalar,
+    seed_list,
+    training_set,
+)
 from relu_book.nn import MLP, train
 
 __all__ = [
@@ -28,6 +37,13 @@ __all__ = [
     "epochs_to_error",
     "training_error_curves",
     "convergence_race",
+    "RELU_NORMAL_MEAN",
+    "zigzag_sgd",
+    "zigzag_race",
+    "signal_by_depth",
+    "log_norm_drift",
+    "log_norm_drift_prediction",
+    "dead_fraction_curves",
 ]
 
 
@@ -256,11 +272,10 @@ def training_error(model, X, labels):
     >>> training_error(model, np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0, 0]))
     0.5
     """
-    X = as_float_array(X, "X")
-    labels = np.asarray(labels)
-    if X.ndim != 2 or labels.shape != (X.shape[0],):
-        expected = X.shape[0] if X.ndim else 0
-        raise ValueError(f"labels must have shape ({expected},), one per row of X, got {labels.shape}")
+    instance(model, "model", MLP)
+    X, labels = training_set(X, labels, n_classes=model.layer_sizes[-1])
+    if X.shape[1] != model.layer_sizes[0]:
+        raise ValueError(f"X must have {model.layer_sizes[0]} columns (the model's inputs), got {X.shape[1]}")
     wrong = 0
     start = 0
     for chunk in _chunks(X, max(model.layer_sizes)):
@@ -317,12 +332,7 @@ def epochs_to_error(activation, lr, seed, X, labels, *, threshold=0.25, max_epoc
     threshold = real_scalar(threshold, "threshold", low=0.0, high=1.0)
     max_epochs = integer(max_epochs, "max_epochs")
     seed = random_seed(seed)
-    X = as_float_array(X, "X")
-    labels = np.asarray(labels)
-    if X.ndim != 2 or labels.shape != (X.shape[0],):
-        raise ValueError(f"X must be 2-D and labels 1-D of the same length, got {X.shape} and {labels.shape}")
-    if labels.dtype.kind not in "iu":
-        raise TypeError(f"labels must be integers, got dtype {labels.dtype}")
+    X, labels = training_set(X, labels)
     if init is None:
         init = "xavier" if activation in ("sigmoid", "tanh") else "he"
     sizes = [X.shape[1], *hidden, int(labels.max()) + 1]
@@ -374,8 +384,7 @@ def training_error_curves(activation, lr, seeds, X, labels, *, epochs=40, hidden
     """
     seeds = seed_list(seeds)
     epochs = integer(epochs, "epochs")
-    X = as_float_array(X, "X")
-    labels = np.asarray(labels)
+    X, labels = training_set(X, labels)
     if init is None:
         init = "xavier" if activation in ("sigmoid", "tanh") else "he"
     out = np.empty((len(seeds), epochs))
@@ -447,3 +456,361 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
         epochs = np.array([epochs_to_error(act, best, s, X, labels, **kwargs) for s in seeds])
         results[act] = {"lr": best, "tuning": tuning, "epochs": epochs}
     return results
+
+
+# =========================================================================
+# Non-centred inputs: the zig-zag of a unit's weights
+# =========================================================================
+
+#: The mean of relu(Z) for a standard normal Z, 1/sqrt(2 pi), which "centred" inputs subtract.
+RELU_NORMAL_MEAN = float(1.0 / np.sqrt(2.0 * np.pi))
+
+
+def zigzag_sgd(inputs, lr, seed, *, steps=400, target=(1.0, -1.0), tol=0.1):
+    r"""SGD on the two weights of a linear unit fed all-positive or centred inputs.
+
+    The unit computes :math:`\hat y = w^\top x` with :math:`w \in \mathbb R^2`,
+    starting at :math:`w = 0`, and learns the teacher :math:`y = w_\ast^\top x`
+    by SGD, one example per step, on :math:`\tfrac12 (\hat y - y)^2`. Its gradient is
+
+    .. math::
+
+        \nabla_w \tfrac12 (w^\top x - y)^2 = \delta\, x, \qquad \delta = (w - w_\ast)^\top x,
+
+    a multiple of :math:`x`: if every component of :math:`x` is
+    :math:`\ge 0`, no two components of the gradient have opposite signs, so
+    each step moves both weights up or both down, and reaching
+    :math:`w_\ast = (1, -1)` takes a zig-zag. The inputs are
+    :math:`x = \relu(z)`, :math:`z \sim \mathcal N(0, I_2)` (``"positive"``: the
+    outputs of a ReLU layer), or the same minus their mean
+    :math:`1/\sqrt{2\pi}` (``"centred"``).
+
+    Parameters
+    ----------
+    inputs : {"positive", "centred"}
+    lr : float
+        Learning rate (> 0).
+    seed : int
+        Seed of the inputs.
+    steps : int, default 400
+        Number of SGD steps (one example each).
+    target : sequence of 2 floats, default (1.0, -1.0)
+        The teacher's weights :math:`w_\ast` (not all zero).
+    tol : float, default 0.1
+        Converged when :math:`\lVert w - w_\ast\rVert \le \texttt{tol}\,\lVert w_\ast\rVert`.
+
+    Returns
+    -------
+    dict
+        ``"path"``: array (steps + 1, 2), the weights after each step (row 0 is
+        the start); ``"steps"``: the first step at which the run has converged
+        (``inf`` if never, or if it diverged); ``"opposite"``: the fraction of
+        steps whose update has one positive and one negative component.
+
+    Examples
+    --------
+    >>> pos = zigzag_sgd("positive", 0.5, seed=0)
+    >>> pos["path"].shape, pos["opposite"]          # never one weight up, the other down
+    ((401, 2), 0.0)
+    >>> bool(zigzag_sgd("centred", 0.5, seed=0)["opposite"] > 0.3)
+    True
+    """
+    choice(inputs, "inputs", ("positive", "centred"))
+    lr = real_scalar(lr, "lr", low=0.0, low_inclusive=False)
+    seed = random_seed(seed)
+    steps = integer(steps, "steps")
+    tol = real_scalar(tol, "tol", low=0.0, low_inclusive=False)
+    w_star = as_float_array(target, "target").astype(np.float64)
+    if w_star.shape != (2,) or not np.any(w_star) or not np.all(np.isfinite(w_star)):
+        raise ValueError(f"target must be 2 finite numbers, not both 0, got {w_star.tolist()}")
+    X = np.maximum(np.random.default_rng(seed).standard_normal((steps, 2)), 0.0)
+    if inputs == "centred":
+        X = X - RELU_NORMAL_MEAN
+    path = np.empty((steps + 1, 2))
+    path[0] = 0.0
+    w = path[0].copy()
+    radius = tol * np.linalg.norm(w_star)
+    reached, opposite = np.inf, 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k, x in enumerate(X):
+            step = lr * ((w - w_star) @ x) * x
+            opposite += bool(step[0] * step[1] < 0)
+            w = w - step
+            path[k + 1] = w
+            if reached == np.inf and np.linalg.norm(w - w_star) <= radius:
+                reached = float(k + 1)
+    if not np.all(np.isfinite(w)) or np.linalg.norm(w - w_star) > radius:
+        reached = np.inf  # diverged, or left the target again
+    return {"path": path, "steps": reached, "opposite": opposite / steps}
+
+
+def zigzag_race(lrs=(0.3, 0.5, 1.0, 1.5, 2.0, 3.0), tuning_seeds=(100, 101, 102), seeds=range(20), **kwargs):
+    r"""Steps to converge for positive and centred inputs, each at its own best learning rate.
+
+    As :func:`convergence_race`, for :func:`zigzag_sgd`: for each kind of input
+    the learning rate of ``lrs`` with the smallest median number of steps on
+    ``tuning_seeds`` (ties: the smaller rate) is run on ``seeds``.
+
+    .. math::
+
+        \eta^\ast = \arg\min_{\eta} \operatorname{median}_{s \in \text{tuning}} \text{steps}(\eta, s)
+
+    Parameters
+    ----------
+    lrs : sequence of float
+    tuning_seeds : sequence of int, default (100, 101, 102)
+    seeds : sequence of int, default range(20)
+        Disjoint from ``tuning_seeds``.
+    **kwargs
+        Passed to :func:`zigzag_sgd` (``steps``, ``target``, ``tol``).
+
+    Returns
+    -------
+    dict
+        ``{"positive" | "centred": {"lr": rate, "tuning": array (len(lrs),),
+        "steps": array (len(seeds),), "opposite": array (len(seeds),)}}``.
+
+    Examples
+    --------
+    >>> race = zigzag_race(lrs=(0.5, 1.0), tuning_seeds=[9], seeds=[0, 1])
+    >>> sorted(race), race["centred"]["steps"].shape
+    (['centred', 'positive'], (2,))
+    """
+    lrs = [real_scalar(lr, "each entry of lrs", low=0.0, low_inclusive=False) for lr in lrs]
+    if not lrs:
+        raise ValueError("lrs must not be empty")
+    tuning_seeds = seed_list(tuning_seeds, "tuning_seeds")
+    seeds = seed_list(seeds)
+    if set(tuning_seeds) & set(seeds):
+        raise ValueError(f"tuning_seeds and seeds must be disjoint, both contain {sorted(set(tuning_seeds) & set(seeds))}")
+    results = {}
+    for inputs in ("positive", "centred"):
+        tuning = np.array([np.median([zigzag_sgd(inputs, lr, s, **kwargs)["steps"] for s in tuning_seeds])
+                           for lr in lrs])
+        best = lrs[int(np.argmin(tuning))]
+        runs = [zigzag_sgd(inputs, best, s, **kwargs) for s in seeds]
+        results[inputs] = {"lr": best, "tuning": tuning, "steps": np.array([r["steps"] for r in runs]),
+                           "opposite": np.array([r["opposite"] for r in runs])}
+    return results
+
+
+# =========================================================================
+# He initialisation, forward and backward; finite-width drift
+# =========================================================================
+
+
+def signal_by_depth(widths, scaling, seeds=range(5), batch=16):
+    r"""Forward and backward second moments, layer by layer, of a ReLU network at initialisation.
+
+    Weight layer :math:`\ell` maps :math:`n_{\ell-1}` = ``widths[l-1]`` units to
+    :math:`n_\ell` = ``widths[l]``, with weights from
+    :math:`\mathcal N(0, 2/n_{\ell-1})` (``"fan_in"``) or
+    :math:`\mathcal N(0, 2/n_\ell)` (``"fan_out"``) and zero biases; the
+    inputs are standard normal and the loss is
+    :math:`\mathcal L = \sum R \circ \hat Y` with a standard normal :math:`R`, so
+    the gradient arriving at the output is :math:`R` whatever the forward
+    pass did. Records, for every layer,
+
+    .. math::
+
+        q_\ell = \operatorname{mean}\bigl(Z_\ell^2\bigr), \qquad
+        g_\ell = \operatorname{mean}\Bigl(\bigl(\partial \mathcal L / \partial Z_\ell\bigr)^2\Bigr).
+
+    Forward, :math:`q_{\ell+1} \approx \tfrac12 n_\ell v_{\ell+1} q_\ell`;
+    backward, :math:`g_\ell \approx \tfrac12 n_{\ell+1} v_{\ell+1} g_{\ell+1}`
+    (with :math:`v_{\ell+1}` the variance of the entries of :math:`W_{\ell+1}`,
+    an :math:`n_\ell \times n_{\ell+1}` matrix): fan-in scaling keeps :math:`q`,
+    fan-out scaling keeps :math:`g`. ReLU's derivative at 0 is taken as 0.
+
+    Parameters
+    ----------
+    widths : sequence of int
+        :math:`n_0, \dots, n_L` (at least 2 entries, each >= 1).
+    scaling : {"fan_in", "fan_out"}
+    seeds : sequence of int, default range(5)
+    batch : int, default 16
+
+    Returns
+    -------
+    q, g : numpy.ndarray, shape (len(seeds), L)
+        Column :math:`\ell - 1` is layer :math:`\ell` (the last is the output).
+
+    Examples
+    --------
+    >>> q, g = signal_by_depth([64, 256, 256, 64], "fan_in", seeds=[0])
+    >>> q.shape, bool(0.5 < q[0, -1] / q[0, 0] < 2)
+    ((1, 3), True)
+    """
+    widths = [integer(n, "each entry of widths") for n in widths]
+    if len(widths) < 2:
+        raise ValueError(f"widths must have at least 2 entries, got {len(widths)}")
+    choice(scaling, "scaling", ("fan_in", "fan_out"))
+    seeds = seed_list(seeds)
+    batch = integer(batch, "batch")
+    L = len(widths) - 1
+    q, g = np.empty((len(seeds), L)), np.empty((len(seeds), L))
+    for row, seed in enumerate(seeds):
+        rng = np.random.default_rng(seed)
+        Ws = [rng.standard_normal((a, b)) * np.sqrt(2.0 / (a if scaling == "fan_in" else b))
+              for a, b in zip(widths[:-1], widths[1:])]
+        h, zs = rng.standard_normal((batch, widths[0])), []
+        for W in Ws:
+            zs.append(h @ W)
+            h = np.maximum(zs[-1], 0.0)
+        delta = rng.standard_normal((batch, widths[-1]))  # dL/dZ_L: the output is linear
+        for layer in range(L - 1, -1, -1):
+            q[row, layer], g[row, layer] = np.mean(zs[layer] ** 2), np.mean(delta ** 2)
+            if layer:
+                delta = (delta @ Ws[layer].T) * (zs[layer - 1] > 0)
+    return q, g
+
+
+def log_norm_drift(widths, depth=20, seeds=range(20)):
+    r"""Change of the log squared length of a signal through a deep He-initialised ReLU network.
+
+    For each width :math:`n` and seed, a network of ``depth`` ReLU layers
+    :math:`n \to n` (weights :math:`\mathcal N(0, 2/n)`, zero biases) maps one
+    standard normal input :math:`x`; the function records
+
+    .. math::
+
+        D = \log \frac{\lVert h_L \rVert^2}{\lVert x \rVert^2},
+        \qquad h_\ell = \relu(h_{\ell-1} W_\ell),\ h_0 = x .
+
+    He initialisation makes :math:`\mathbb E\lVert h_\ell\rVert^2` constant, but
+    each layer multiplies the squared length by an independent random factor
+    :math:`R_\ell = \tfrac2n \sum_j \relu(g_j)^2` (:math:`g_j` standard normal)
+    with mean 1 and variance :math:`5/n`, so :math:`\log R_\ell` has mean
+    :math:`\approx -\tfrac{5}{2n}` and :math:`D` drifts to
+    :math:`\approx -\tfrac{5L}{2n}` (:func:`log_norm_drift_prediction`): a
+    finite-width effect that vanishes as :math:`L/n \to 0`
+    (Hanin and Rolnick, 2018).
+
+    Parameters
+    ----------
+    widths : sequence of int
+        Widths :math:`n` (each >= 1).
+    depth : int, default 20
+        Number of ReLU layers :math:`L`.
+    seeds : sequence of int, default range(20)
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(widths), len(seeds))
+        :math:`D`; ``-inf`` if every unit of some layer was off.
+
+    Examples
+    --------
+    >>> D = log_norm_drift([100], depth=20, seeds=range(20))[0]
+    >>> mean, sd = log_norm_drift_prediction(100, 20)
+    >>> bool(abs(D.mean() - mean) < 3 * sd / np.sqrt(20))   # within 3 standard errors
+    True
+    """
+    widths = [integer(n, "each entry of widths") for n in widths]
+    depth = integer(depth, "depth")
+    seeds = seed_list(seeds)
+    out = np.empty((len(widths), len(seeds)))
+    for i, n in enumerate(widths):
+        for j, seed in enumerate(seeds):
+            rng = np.random.default_rng(seed)
+            h = x = rng.standard_normal(n)
+            for _ in range(depth):
+                h = np.maximum(h @ (rng.standard_normal((n, n)) * np.sqrt(2.0 / n)), 0.0)
+            with np.errstate(divide="ignore"):
+                out[i, j] = np.log(h @ h) - np.log(x @ x)
+    return out
+
+
+def log_norm_drift_prediction(width, depth):
+    r"""The second-order prediction of :func:`log_norm_drift`: mean and standard deviation.
+
+    With :math:`\operatorname{Var} R_\ell = 5/n` and
+    :math:`\mathbb E \log R \approx -\tfrac12 \operatorname{Var} R` (a Taylor
+    expansion of :math:`\log` around 1),
+
+    .. math::
+
+        \mathbb E D \approx -\frac{5L}{2n}, \qquad \operatorname{sd} D \approx \sqrt{5L/n}.
+
+    Parameters
+    ----------
+    width : float
+        :math:`n` (> 0).
+    depth : float
+        :math:`L` (>= 0).
+
+    Returns
+    -------
+    mean, sd : float
+
+    Examples
+    --------
+    >>> log_norm_drift_prediction(100, 20)
+    (-0.5, 1.0)
+    """
+    n = real_scalar(width, "width", low=0.0, low_inclusive=False)
+    L = real_scalar(depth, "depth", low=0.0)
+    return -2.5 * L / n, float(np.sqrt(5.0 * L / n))
+
+
+# =========================================================================
+# Dead units during training
+# =========================================================================
+
+
+def dead_fraction_curves(activation, lr, seeds, X, labels, *, epochs=20, hidden=(64, 64, 64), batch_size=32,
+                         init=None):
+    r"""Fraction of dead hidden units after every epoch, one row per seed.
+
+    The runs of :func:`epochs_to_error` (same network, data, seeds and
+    initialisation), trained for exactly ``epochs`` epochs; after each one,
+    the fraction of all hidden units that are dead on the training set,
+
+    .. math::
+
+        d = \frac{\#\{(\ell, j) : z_{\ell j}(x_i) \le 0 \text{ for every } i\}}{\sum_\ell n_\ell}
+
+    (:func:`relu_book.dying.dead_units`).
+
+    Parameters
+    ----------
+    activation : str
+    lr : float
+    seeds : sequence of int
+    X, labels
+        The training set.
+    epochs : int, default 20
+    hidden, batch_size, init
+        As in :func:`epochs_to_error`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(seeds), epochs)
+        Column ``e`` is the fraction after epoch ``e + 1``; ``nan`` once the
+        weights are no longer finite.
+
+    Examples
+    --------
+    >>> X, labels = make_spirals(n_per_class=30, seed=0)
+    >>> d = dead_fraction_curves("relu", 3.0, [0], X, labels, epochs=3)
+    >>> d.shape, bool(d[0, -1] > 0.5)
+    ((1, 3), True)
+    """
+    from relu_book.dying import dead_units
+
+    seeds = seed_list(seeds)
+    epochs = integer(epochs, "epochs")
+    X, labels = training_set(X, labels)
+    if init is None:
+        init = "xavier" if activation in ("sigmoid", "tanh") else "he"
+    out = np.full((len(seeds), epochs), np.nan)
+    for row, seed in enumerate(seeds):
+        model = MLP([X.shape[1], *hidden, int(labels.max()) + 1], activation=activation, init=init, seed=seed)
+
+        def callback(epoch, model, row=row):
+            if all(np.all(np.isfinite(w)) for w in model.weights):
+                out[row, epoch - 1] = np.mean(np.concatenate(dead_units(model, X)))
+
+        with np.errstate(over="ignore", invalid="ignore"):
+            train(model, X, labels, lr, epochs, batch_size, seed=seed, loss="cross_entropy", callback=callback)
+    return out

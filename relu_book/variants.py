@@ -16,7 +16,9 @@ adds around them:
   number drawn from :math:`U(3, 8)`: :func:`rrelu_divisor`;
 * a training callback that records learned slopes: :class:`SlopeTracker`;
 * the high-learning-rate comparison: :data:`VARIANTS` and
-  :func:`variant_sweep`, built on :mod:`relu_book.dying`.
+  :func:`variant_sweep`, built on :mod:`relu_book.dying`;
+* a machine-independent proxy for the cost of an evaluation:
+  :func:`transcendental_calls`.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ __all__ = [
     "SlopeTracker",
     "VARIANTS",
     "variant_sweep",
+    "TRANSCENDENTAL_UFUNCS",
+    "transcendental_calls",
 ]
 
 
@@ -406,3 +410,170 @@ def variant_sweep(lrs, seeds=range(5), variants=None, **kwargs) -> dict:
         raise TypeError("variants must be a non-empty dict of name -> keyword arguments")
     return {name: learning_rate_sweep(lrs, seeds=seeds, **{**kwargs, **override})
             for name, override in variants.items()}
+
+
+# ------------------------------------------------- cost of an evaluation
+
+#: The ufuncs that :func:`transcendental_calls` counts (numpy's and scipy.special's).
+TRANSCENDENTAL_UFUNCS = ("exp", "expm1", "log", "log1p", "logaddexp", "tanh", "erf", "expit")
+
+
+class _CountingModule:
+    """Stand-in for a module that records each call of a transcendental ufunc and its output size."""
+
+    def __init__(self, module, calls: list):
+        self._module = module
+        self._calls = calls
+
+    def __getattr__(self, attr):
+        obj = getattr(self._module, attr)
+        if attr not in TRANSCENDENTAL_UFUNCS:
+            return obj
+
+        def counted(*args, **kwargs):
+            out = obj(*args, **kwargs)
+            self._calls.append((attr, int(np.size(out))))
+            return out
+
+        return counted
+
+
+def transcendental_calls(name, n=1000, **params) -> dict:
+    r"""Transcendental ufunc calls per element when ``relu_book`` evaluates an activation and its derivative.
+
+    A deterministic stand-in for the cost of an evaluation, independent of
+    the machine and its load: ``relu_book.activations.<name>`` and
+    ``<name>_grad`` are run on ``n`` points spread over :math:`[-3, 3]`
+    (with 0 among them), and every call of one of
+    :data:`TRANSCENDENTAL_UFUNCS` made by the activation module is counted,
+    weighted by its output size:
+
+    .. math::
+
+        c = \frac{1}{n} \sum_{\text{calls}} \operatorname{size}(\text{output}).
+
+    Comparisons, ``where``, ``maximum`` and arithmetic are not counted; for
+    wall-clock timings see ``make bench``. The kink convention of each
+    derivative is that of ``relu_book`` (its value at 0 is not affected).
+
+    Parameters
+    ----------
+    name : str
+        An activation of :mod:`relu_book.activations` (``"relu"``,
+        ``"elu"``, ``"gelu"``, ...).
+    n : int, default 1000
+        Number of points (>= 1).
+    **params
+        Parameters of the activation (e.g. ``weight=0.25`` for ``"prelu"``).
+
+    Returns
+    -------
+    dict
+        ``{"function": c_f, "derivative": c_df, "ufuncs": sorted names called}``.
+
+    Examples
+    --------
+    >>> transcendental_calls("relu")
+    {'function': 0.0, 'derivative': 0.0, 'ufuncs': []}
+    >>> transcendental_calls("elu")["function"]
+    1.0
+    """
+    from relu_book import activations
+
+    n = _int(n, "n")
+    if not isinstance(name, str) or not hasattr(activations, f"{name}_grad"):
+        raise ValueError(f"name must be an activation of relu_book.activations with a derivative, got {name!r}")
+    f, df = getattr(activations, name), getattr(activations, f"{name}_grad")
+    x = np.linspace(-3.0, 3.0, n) if n > 1 else np.zeros(1)
+    out = {}
+    names = set()
+    saved = activations.np, activations.special
+    for key, func in (("function", f), ("derivative", df)):
+        calls: list = []
+        activations.np = _CountingModule(saved[0], calls)
+        activations.special = _CountingModule(saved[1], calls)
+        try:
+            func(x, **params)
+        finally:
+            activations.np, activations.special = saved
+        out[key] = sum(size for _, size in calls) / n
+        names.update(u for u, _ in calls)
+    out["ufuncs"] = sorted(names)
+    return out
+
+
+# ------------------------------------------------- the "which activation" table
+
+
+def guide_rows(configs, tuned, seeds=range(5), depth=20, width=64) -> list[dict]:
+    r"""One row per activation of the measurements behind chapter 6's "which activation to use" table.
+
+    For each entry of ``configs`` (name -> keyword arguments of
+    :func:`relu_book.dying.train_and_measure`, with an ``"activation"``):
+
+    * ``lr``, ``loss``, ``dead``: the tuned learning rate and the medians over
+      seeds of the final loss and of the dead (inactive) fraction, read from
+      ``tuned[name]``, the output of :func:`relu_book.dying.learning_rate_sweep`
+      at that one rate;
+    * ``depth ratio``: the median over ``seeds`` of
+      :math:`g_1 / g_{\text{depth}}`, the gradient norm next to the input over
+      the one next to the output, at He initialisation
+      (:func:`relu_book.training.gradient_norms_at_init`); 1 means the
+      gradient keeps its size through ``depth`` layers;
+    * ``f'(0-)``, ``f'(0+)``: the derivative just left and right of 0
+      (:math:`\pm 10^{-9}`), and ``f'(0)``: what ``relu_book`` returns at 0;
+    * ``transcendental``: calls per element for the function and its
+      derivative (:func:`transcendental_calls`).
+
+    Parameters
+    ----------
+    configs : dict
+    tuned : dict
+        Name -> dictionary of :func:`relu_book.dying.learning_rate_sweep` with one rate.
+    seeds : sequence of int, default range(5)
+    depth, width : int, default 20, 64
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> from relu_book.dying import learning_rate_sweep
+    >>> cfg = {"ReLU": {"activation": "relu"}}
+    >>> row = guide_rows(cfg, {"ReLU": learning_rate_sweep([0.1], seeds=[0], epochs=1)}, seeds=[0], depth=3)[0]
+    >>> row["f'(0-)"], row["f'(0+)"], row["f'(0)"], row["transcendental"]
+    (0.0, 1.0, 0.0, '0 / 0')
+    """
+    from relu_book import registry
+    from relu_book.training import gradient_norms_at_init
+
+    if not isinstance(configs, dict) or not configs:
+        raise TypeError("configs must be a non-empty dict of name -> keyword arguments")
+    seeds = _seeds(seeds)
+    rows = []
+    for name, config in configs.items():
+        act = config.get("activation", "relu")
+        if name not in tuned:
+            raise ValueError(f"tuned has no entry for {name!r}")
+        t = tuned[name]
+        g = gradient_norms_at_init(act, depth=depth, width=width, seeds=seeds)
+        spec = registry.get(act)
+        params = {k: float(v) for k, v in spec.required.items()}
+        params.update({k: v for k, v in config.items() if k in spec.parameters})
+        _, df = spec.numeric(**params)
+        left, at_zero, right = (float(v) for v in df(np.array([-1e-9, 0.0, 1e-9])))
+        cost = transcendental_calls(act, **params)
+        with np.errstate(all="ignore"):
+            rows.append({
+                "activation": name,
+                "lr": float(t["lr"][0]),
+                "loss": float(np.nanmedian(t["loss"][0])) if np.isfinite(t["loss"][0]).any() else np.nan,
+                "dead": float(np.nanmedian(t["dead"][0])) if np.isfinite(t["dead"][0]).any() else np.nan,
+                "depth ratio": float(np.median(g[:, 0] / g[:, -1])),
+                "f'(0-)": round(left, 6),
+                "f'(0+)": round(right, 6),
+                "f'(0)": round(at_zero, 6),
+                "transcendental": f"{cost['function']:g} / {cost['derivative']:g}",
+            })
+    return rows

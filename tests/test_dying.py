@@ -256,3 +256,120 @@ def test_prelu_remedy_learns_its_slopes():
 def test_experiment_arguments_are_validated(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ---------------------------------------------- tuned comparisons, first-step mechanisms
+
+from relu_book.dying import (  # noqa: E402
+    best_learning_rate,
+    first_step_measurements,
+    gradient_norm,
+    sharpness,
+    tuned_comparison,
+)
+
+
+def test_best_learning_rate_counts_a_diverged_run_as_infinite_loss():
+    # 1.0 has the smallest finite loss but diverged on one of two seeds: median inf
+    assert best_learning_rate([0.1, 1.0], [[0.3, 0.3], [0.01, np.nan]]) == 0.1
+
+
+def test_best_learning_rate_breaks_ties_towards_the_smaller_rate_whatever_the_order():
+    assert best_learning_rate([0.3, 0.1], [[0.2, 0.2], [0.2, 0.2]]) == 0.1
+
+
+def test_best_learning_rate_rejects_a_loss_table_of_the_wrong_shape():
+    with pytest.raises(ValueError, match="losses must have shape"):
+        best_learning_rate([0.1, 0.3], [[0.2, 0.2]])
+
+
+def test_tuned_comparison_rejects_overlapping_seeds_and_a_fixed_rate():
+    with pytest.raises(ValueError, match="disjoint"):
+        tuned_comparison({"a": {}}, [0.1], tuning_seeds=[0, 1], seeds=[1, 2])
+    with pytest.raises(ValueError, match="must not set lr"):
+        tuned_comparison({"a": {"lr": 0.1}}, [0.1], tuning_seeds=[5], seeds=[0])
+
+
+def test_tuned_comparison_reports_runs_at_the_rate_chosen_on_the_tuning_seeds():
+    out = tuned_comparison({"ReLU": {}}, [0.001, 0.1], tuning_seeds=[7], seeds=[0, 1], epochs=3)["ReLU"]
+    assert out["lr"] == 0.1  # 0.001 barely moves in 3 epochs
+    assert out["tuning"][1] < out["tuning"][0]
+    direct = train_and_measure(lr=0.1, seed=1, epochs=3)
+    assert out["loss"][1] == direct.loss
+
+
+def _linear_model(w, b):
+    model = MLP([1, 1], init="normal", init_std=1.0)
+    model.weights[0][:] = w
+    model.biases[0][:] = b
+    return model
+
+
+def test_gradient_norm_of_a_linear_model_matches_the_hand_computed_gradient():
+    X = np.array([[1.0], [2.0], [-1.0]])
+    Y = np.array([[0.0], [1.0], [2.0]])
+    model = _linear_model(0.5, -0.2)
+    r = X[:, 0] * 0.5 - 0.2 - Y[:, 0]  # residuals; L = mean(r^2) / 2
+    expected = np.hypot(np.mean(r * X[:, 0]), np.mean(r))
+    assert gradient_norm(model, X, Y) == pytest.approx(expected, rel=1e-12)
+
+
+def test_sharpness_of_a_linear_model_is_the_top_eigenvalue_of_its_constant_hessian():
+    X = np.array([[1.0], [2.0], [-1.0], [0.5]])
+    H = np.array([[np.mean(X[:, 0] ** 2), np.mean(X[:, 0])], [np.mean(X[:, 0]), 1.0]])
+    model = _linear_model(0.3, 0.1)
+    assert sharpness(model, X, np.zeros((4, 1))) == pytest.approx(np.linalg.eigvalsh(H)[-1], rel=1e-6)
+
+
+def test_sharpness_agrees_with_a_dense_finite_difference_hessian_of_a_small_relu_network():
+    X, Y = make_regression(n=32, seed=1)
+    model = MLP([2, 4, 1], seed=2)
+    params = [*model.weights, *model.biases]
+    theta = np.concatenate([p.ravel() for p in params])
+    sizes = np.cumsum([p.size for p in params])[:-1]
+
+    def grad_at(t):
+        for p, c in zip(params, np.split(t, sizes)):
+            p[...] = c.reshape(p.shape)
+        _, gW, gb = model.loss_and_grads(X, Y)
+        return np.concatenate([g.ravel() for g in (*gW, *gb)])
+
+    eps = 1e-6
+    H = np.array([(grad_at(theta + eps * e) - grad_at(theta - eps * e)) / (2 * eps) for e in np.eye(theta.size)])
+    grad_at(theta)
+    top = np.linalg.eigvalsh((H + H.T) / 2)
+    expected = top[np.argmax(np.abs(top))]
+    assert sharpness(model, X, Y, iterations=200) == pytest.approx(expected, rel=1e-4)
+
+
+def test_sharpness_and_gradient_norm_leave_the_model_unchanged():
+    X, Y = make_regression(n=16, seed=0)
+    model = MLP([2, 8, 8, 1], activation="prelu", seed=0)
+    before = [p.copy() for p in (*model.weights, *model.biases, model.activation_layers[0].params["weight"])]
+    sharpness(model, X, Y, iterations=3)
+    gradient_norm(model, X, Y)
+    after = (*model.weights, *model.biases, model.activation_layers[0].params["weight"])
+    assert all(np.array_equal(a, b) for a, b in zip(before, after))
+
+
+def test_sharpness_rejects_bad_arguments():
+    model = MLP([1, 1])
+    with pytest.raises(ValueError, match="eps"):
+        sharpness(model, [[1.0]], [[0.0]], eps=0.0)
+    with pytest.raises(TypeError, match="model"):
+        sharpness("net", [[1.0]], [[0.0]])
+
+
+def test_first_step_measurements_see_a_larger_gradient_with_a_larger_initial_scale():
+    out = first_step_measurements({"small": {"init_std": 0.1}, "large": {"init_std": 0.5}}, seeds=[0, 1],
+                                  init="normal")
+    assert np.all(out["large"]["grad_norm"] > out["small"]["grad_norm"])
+    assert np.all(out["large"]["sharpness"] > out["small"]["sharpness"])
+
+
+def test_grid_proxy_of_a_zero_bias_symmetric_network_is_the_two_point_event_dead_on_the_whole_line():
+    # positive homogeneity: one positive and one negative input decide the whole line
+    grid = np.linspace(-1, 1, 11)
+    for depth, width in [(5, 2), (10, 3)]:
+        on_grid = born_dead_fraction(depth, width, trials=2000, seed=4, inputs=grid)
+        assert on_grid == born_dead_fraction(depth, width, trials=2000, seed=4, inputs=(-1.0, 1.0))

@@ -100,3 +100,53 @@ def test_region_breakpoints_of_a_prelu_network_match_the_grid(mode):
     # grid misses at most the narrowest regions.
     assert np.max(np.min(np.abs(changes[:, None] - breaks[None, :]), axis=1)) < 1e-4
     assert 0 <= len(breaks) - len(changes) <= 2
+
+
+# ------------------------------------------------------------ 2-D region maps
+
+from relu_book.regions import max_regions_bound, region_counts, region_map  # noqa: E402
+
+
+def test_region_map_finds_the_regions_of_lines_in_general_position():
+    model = MLP([2, 3, 1], init="normal", init_std=1.0)
+    model.weights[0] = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+    model.biases[0] = np.array([0.0, 0.0, -0.5])  # x=0, y=0, x+y=0.5: seven regions, all in the window
+    labels, x, y = region_map(model, num=201)
+    assert labels.shape == (201, 201) and x.shape == y.shape == (201,)
+    assert labels.max() + 1 == 7 == max_regions_bound([2, 3])
+
+
+def test_region_map_labels_equal_patterns():
+    model = MLP([2, 5, 5, 1], seed=3)
+    labels, x, y = region_map(model, num=30)
+    grid = np.stack(np.meshgrid(x, y), axis=-1).reshape(-1, 2)
+    patterns = activation_patterns(model, grid)
+    flat = labels.ravel()
+    for label in np.unique(flat):
+        same = patterns[flat == label]
+        assert np.all(same == same[0])
+    assert len(np.unique(flat)) == len(np.unique(patterns, axis=0))
+
+
+def test_max_regions_bound_known_values():
+    assert max_regions_bound([2, 4]) == 11  # Zaslavsky: 1 + 4 + 6
+    assert max_regions_bound([1, 3, 3]) == 16  # one input: (n + 1)^L
+    # a width-1 bottleneck: the off side of the unit is one region, the on side a half-line cut by 5 units
+    assert max_regions_bound([2, 1, 5]) == 1 + 6
+    assert max_regions_bound([2, 8, 8]) == 37 ** 2
+
+
+@settings(max_examples=10, deadline=None)
+@given(n=st.integers(1, 6), seed=st.integers(0, 1000))
+def test_counted_regions_never_exceed_the_bound(n, seed):
+    N = region_counts([n], [1, 2], seeds=[seed], num=40)
+    assert N[0, 0, 0] <= max_regions_bound([2, n]) and N[0, 1, 0] <= max_regions_bound([2, n, n])
+
+
+def test_region_map_rejects_bad_input():
+    with pytest.raises(ValueError, match="2 inputs"):
+        region_map(MLP([3, 2, 1]))
+    with pytest.raises(ValueError, match="xlim"):
+        region_map(MLP([2, 2, 1]), xlim=(1.0, -1.0))
+    with pytest.raises(ValueError, match="layer_sizes"):
+        max_regions_bound([2])

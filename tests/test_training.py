@@ -147,3 +147,111 @@ def test_error_curves_reach_the_threshold_at_the_epoch_epochs_to_error_reports()
     curve = training_error_curves("relu", 0.3, [2], X, labels, epochs=20)[0]
     assert curve.shape == (20,)
     assert np.argmax(curve <= 0.4) + 1 == first
+
+
+# ------------------------------------------------- non-centred inputs: zig-zag
+
+from relu_book.training import (  # noqa: E402
+    RELU_NORMAL_MEAN,
+    dead_fraction_curves,
+    log_norm_drift,
+    log_norm_drift_prediction,
+    signal_by_depth,
+    zigzag_race,
+    zigzag_sgd,
+)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**16), lr=st.floats(0.05, 1.0))
+def test_zigzag_positive_inputs_never_move_the_weights_in_opposite_directions(seed, lr):
+    run = zigzag_sgd("positive", lr, seed, steps=50)
+    steps = np.diff(run["path"], axis=0)
+    assert run["opposite"] == 0.0
+    assert np.all(steps[:, 0] * steps[:, 1] >= 0)
+
+
+def test_zigzag_centred_inputs_move_the_weights_in_opposite_directions_often():
+    fractions = [zigzag_sgd("centred", 0.5, s, steps=200)["opposite"] for s in range(5)]
+    assert np.median(fractions) > 0.25
+
+
+def test_zigzag_centred_inputs_are_the_positive_ones_minus_their_mean():
+    assert RELU_NORMAL_MEAN == pytest.approx(1 / np.sqrt(2 * np.pi))
+    for seed in range(20):
+        # from w = 0 with w* = (1, 0) and lr 1 the first step is x_1 x, so its first entry is x_1^2
+        pos = zigzag_sgd("positive", 1.0, seed, steps=1, target=(1.0, 0.0))["path"][1, 0]
+        cen = zigzag_sgd("centred", 1.0, seed, steps=1, target=(1.0, 0.0))["path"][1, 0]
+        assert abs(np.sqrt(pos) - RELU_NORMAL_MEAN) == pytest.approx(np.sqrt(cen))
+
+
+def test_zigzag_converges_and_diverges_as_the_learning_rate_says():
+    assert zigzag_sgd("positive", 0.3, 0)["steps"] < 400
+    assert zigzag_sgd("positive", 5.0, 0)["steps"] == np.inf
+
+
+def test_zigzag_race_is_seeded_and_rejects_overlapping_seeds():
+    a = zigzag_race(lrs=(0.3, 1.0), tuning_seeds=[9], seeds=[0, 1])
+    b = zigzag_race(lrs=(0.3, 1.0), tuning_seeds=[9], seeds=[0, 1])
+    assert np.array_equal(a["positive"]["steps"], b["positive"]["steps"])
+    with pytest.raises(ValueError, match="disjoint"):
+        zigzag_race(tuning_seeds=[0], seeds=[0])
+
+
+def test_zigzag_rejects_bad_input():
+    with pytest.raises(ValueError, match="inputs"):
+        zigzag_sgd("negative", 0.1, 0)
+    with pytest.raises(ValueError, match="target"):
+        zigzag_sgd("positive", 0.1, 0, target=(0.0, 0.0))
+    with pytest.raises(ValueError, match="lr"):
+        zigzag_sgd("positive", -0.1, 0)
+
+
+# --------------------------------------------- He initialisation, both ways
+
+
+def test_fan_in_keeps_the_forward_and_fan_out_the_backward_second_moment():
+    widths = [32, 64, 128, 256, 512]
+    q_in, g_in = signal_by_depth(widths, "fan_in", seeds=range(6))
+    q_out, g_out = signal_by_depth(widths, "fan_out", seeds=range(6))
+    assert 0.6 < np.median(q_in[:, -1] / q_in[:, 0]) < 1.6
+    assert 0.6 < np.median(g_out[:, 0] / g_out[:, -1]) < 1.6
+    # the other moment changes by the telescoping width ratio n_L / n_1 = 8
+    assert 5 < np.median(g_in[:, 0] / g_in[:, -1]) < 12
+    assert 1 / 12 < np.median(q_out[:, -1] / q_out[:, 0]) < 1 / 5
+
+
+def test_signal_by_depth_rejects_bad_input():
+    with pytest.raises(ValueError, match="scaling"):
+        signal_by_depth([4, 4], "fan_both")
+    with pytest.raises(ValueError, match="widths"):
+        signal_by_depth([4], "fan_in")
+
+
+def test_log_norm_drift_matches_the_second_order_prediction_at_large_width():
+    D = log_norm_drift([200], depth=20, seeds=range(30))[0]
+    mean, sd = log_norm_drift_prediction(200, 20)
+    assert abs(D.mean() - mean) < 3 * sd / np.sqrt(30) + 0.05
+    assert 0.6 * sd < D.std() < 1.5 * sd
+
+
+def test_log_norm_drift_grows_as_the_width_shrinks():
+    D = log_norm_drift([16, 256], depth=20, seeds=range(20))
+    assert np.median(D[0]) < np.median(D[1]) - 0.5
+
+
+def test_log_norm_drift_prediction_values_and_bad_input():
+    assert log_norm_drift_prediction(50, 10) == (-0.5, 1.0)
+    with pytest.raises(ValueError, match="width"):
+        log_norm_drift_prediction(0, 10)
+
+
+# ----------------------------------------------------- dead units in training
+
+
+def test_large_learning_rate_kills_most_relu_units_and_small_one_few():
+    X, labels = make_spirals(n_per_class=40, seed=0)
+    big = dead_fraction_curves("relu", 3.0, [0, 1], X, labels, epochs=3, hidden=(32, 32))
+    small = dead_fraction_curves("relu", 0.1, [0, 1], X, labels, epochs=3, hidden=(32, 32))
+    assert big.shape == (2, 3) and np.all((big >= 0) & (big <= 1))
+    assert np.median(big[:, -1]) > 0.3 + np.median(small[:, -1])

@@ -214,3 +214,54 @@ def test_rrelu_runs_in_the_dying_tooling():
 def test_variant_sweep_refuses_an_empty_dict():
     with pytest.raises(TypeError, match="variants must be a non-empty dict"):
         variant_sweep([0.1], variants={})
+
+
+# ------------------------------------------------------- transcendental_calls
+
+from relu_book.variants import transcendental_calls  # noqa: E402
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "rrelu", "relu6"])
+def test_piecewise_linear_activations_call_no_transcendental_function(name):
+    out = transcendental_calls(name)
+    assert out["function"] == 0 and out["derivative"] == 0
+
+
+def test_elu_calls_one_exponential_per_element_in_each_pass():
+    out = transcendental_calls("elu", n=37)
+    assert out["function"] == 1.0 and out["derivative"] == 1.0
+    assert set(out["ufuncs"]) <= {"exp", "expm1"}
+
+
+def test_exact_gelu_derivative_needs_both_erf_and_the_gaussian_density():
+    assert transcendental_calls("gelu")["derivative"] == 2.0
+
+
+def test_transcendental_calls_restores_the_activation_module():
+    import numpy
+    from scipy import special
+
+    from relu_book import activations
+
+    transcendental_calls("silu")
+    assert activations.np is numpy and activations.special is special
+
+
+def test_transcendental_calls_rejects_an_unknown_name():
+    with pytest.raises(ValueError, match="name must be an activation"):
+        transcendental_calls("not_an_activation")
+
+
+def test_guide_rows_read_the_kink_and_the_tuned_runs():
+    from relu_book.dying import learning_rate_sweep
+    from relu_book.variants import guide_rows
+
+    cfg = {"leaky": {"activation": "leaky_relu", "negative_slope": 0.2}, "ELU": {"activation": "elu"}}
+    tuned = {name: learning_rate_sweep([0.05], seeds=[0, 1], epochs=1, **kw) for name, kw in cfg.items()}
+    rows = {r["activation"]: r for r in guide_rows(cfg, tuned, seeds=[0], depth=3, width=8)}
+    assert (rows["leaky"]["f'(0-)"], rows["leaky"]["f'(0+)"], rows["leaky"]["f'(0)"]) == (0.2, 1.0, 0.2)
+    assert rows["ELU"]["f'(0-)"] == pytest.approx(1.0, abs=1e-6)  # elu with alpha = 1 has no kink
+    assert rows["ELU"]["transcendental"] == "1 / 1"
+    assert rows["leaky"]["loss"] == np.median(tuned["leaky"]["loss"][0])
+    with pytest.raises(ValueError, match="no entry"):
+        guide_rows(cfg, {"leaky": tuned["leaky"]}, seeds=[0], depth=3, width=8)

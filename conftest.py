@@ -1,0 +1,87 @@
+"""Project-wide pytest hooks: the `slow` marker, and the stale-figure check in nbval.
+
+This file is at the top of the repository, not in tests/, because its hooks
+must reach the notebook items that nbval collects under chapters/ (pytest
+applies a conftest.py's per-item hooks only to items below its folder).
+
+1. ``slow``. `make check` runs ``pytest -m "not slow" tests relu_book``: the
+   unit tests and doctests, in under a minute. Marked slow here, so that no
+   test file needs a decorator, are every nbval cell, every test of the built
+   site (marker ``site``: offline checks, browser, student edition), and the
+   unit tests in ``SLOW_TESTS``, each measured above 1 s of CPU with
+   ``pytest --durations=30``. `make test` runs everything.
+
+2. Stale figures. nbval compares text outputs only. After nbval has run a
+   cell and found its text unchanged, the hook below compares the cell's PNG
+   figures with the stored ones, pixel by pixel within a tolerance
+   (``scripts/check_figures.py``), and fails the cell if a figure went stale.
+   The figures come from nbval's own run, so no notebook runs twice. Pass
+   ``--no-figure-check`` to skip it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+
+# Unit tests that take more than about a second of CPU (ids without parameters).
+SLOW_TESTS = (
+    "tests/test_smooth.py::test_table_",  # smooth.activation_table() takes ~7 s of sympy, once per module
+    "tests/test_variants.py::test_prelu_init_gain_follows_from_the_second_moment_of_a_leaky_relu",
+    "tests/test_variants.py::test_matched_gain_keeps_forward_and_backward_signal_of_order_one",
+    "tests/test_variants.py::test_unit_gain_changes_the_backward_signal_by_the_predicted_factor_per_layer",
+    "relu_book/registry.py::relu_book.registry.kink_table",
+)
+
+_spec = importlib.util.spec_from_file_location("check_figures", ROOT / "scripts" / "check_figures.py")
+check_figures = sys.modules.setdefault("check_figures", importlib.util.module_from_spec(_spec))
+_spec.loader.exec_module(check_figures)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--no-figure-check",
+        action="store_true",
+        help="do not compare the figures nbval draws with the stored ones",
+    )
+
+
+def _is_nbval_cell(item: pytest.Item) -> bool:
+    return type(item).__name__ == "IPyNbCell" and hasattr(item, "test_outputs")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _is_nbval_cell(item) or item.get_closest_marker("site") or item.nodeid.startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    result = yield  # nbval runs the cell and compares its text outputs
+    if not _is_nbval_cell(item) or item.config.getoption("no_figure_check"):
+        return result
+    options = item.options
+    if options.get("skip") or not options.get("check") or item.cell.execution_count is None:
+        return result
+    differences = check_figures.compare_cell(item.cell.outputs, item.test_outputs or [])
+    if differences:
+        from nbval.plugin import NbCellError
+
+        stem = f"{Path(str(item.fspath)).stem}-cell{item.cell_num}"
+        folder = ROOT / "_build" / "stale-figures"
+        check_figures.save(differences, folder, stem)
+        lines = "\n".join(f"  {d}" for d in differences)
+        raise NbCellError(
+            item.cell_num,
+            f"Stored figure is stale (the code draws another today):\n{lines}\n"
+            f"Both versions are in {folder.relative_to(ROOT)}/{stem}-*.png; "
+            "regenerate the outputs with `make notebooks`",
+            item.cell.source,
+        )
+    return result
