@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent
+pytest_plugins = ["pytester"]  # tests/test_check_figures.py runs nbval on notebooks of its own
 
 # Unit tests that take more than about a second of CPU (ids without parameters).
 SLOW_TESTS = (

@@ -827,7 +827,14 @@ def tuned_comparison(configs, lrs, *, tuning_seeds=(100, 101), seeds=range(5), *
     smallest median final loss (diverged runs count as infinite); then the
     configuration is run at that rate on ``seeds``, which must be disjoint
     from ``tuning_seeds``, so the reported runs played no part in choosing it
-    (the protocol of :func:`relu_book.training.convergence_race`).
+    (the protocol of :func:`relu_book.training.convergence_race`):
+
+    .. math::
+
+        \eta^\ast_c = \arg\min_{\eta \in \texttt{lrs}}
+        \operatorname{median}_{s \in \texttt{tuning\_seeds}} L_c(\eta, s),
+        \qquad \text{report } L_c(\eta^\ast_c, s),\ d_c(\eta^\ast_c, s)
+        \text{ for } s \in \texttt{seeds}.
 
     Parameters
     ----------
@@ -1034,9 +1041,16 @@ def first_step_measurements(configs, seeds=range(5), data=None, **common) -> dic
     training set (default :func:`make_regression`) the function records
     :func:`gradient_norm` (the length of the first full-batch step is
     :math:`\eta` times it) and :func:`sharpness` :math:`\lambda`; the
-    product :math:`\eta\lambda` (with the configuration's ``lr``, if it has
-    one) is above 2 when the first step overshoots along the sharpest
-    direction of the quadratic model.
+    product :math:`\eta\lambda` is above 2 when the first step overshoots
+    along the sharpest direction of the quadratic model:
+
+    .. math::
+
+        \bigl(\lVert \nabla_\theta \mathcal L(\theta_0)\rVert_2,\
+        \lambda_{\max}(\nabla^2_\theta \mathcal L(\theta_0))\bigr)
+        \quad\text{per configuration and seed.}
+
+    Kinks use the library's convention (:math:`\relu'(0) = 0`).
 
     Parameters
     ----------

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import ml_dtypes
 import numpy as np
 
-from relu_book._validation import integer, random_seed, real_scalar
+from relu_book._validation import as_float_array, integer, random_seed, real_scalar
 from relu_book.activations import relu, relu_grad
 
 __all__ = [
@@ -196,8 +196,8 @@ def matmul_in(a, b, dtype, accumulate=None):
     """
     dt = _dtype(dtype)
     acc_dt = dt if accumulate is None else _dtype(accumulate, "accumulate")
-    a = np.asarray(a)
-    b = np.asarray(b)
+    a = as_float_array(a, "a")  # complex, strings and objects refused, not truncated
+    b = as_float_array(b, "b")
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
         raise ValueError(f"a and b must be matrices of shapes (m, k) and (k, n), got {a.shape} and {b.shape}")
     a = a.astype(acc_dt)

@@ -210,6 +210,9 @@ class Activation:
             if kwargs:
                 raise TypeError(f'activation "linear" takes no keyword arguments, got {sorted(kwargs)}')
         else:
+            if not isinstance(name, str) or name not in ACTIVATIONS:
+                known = ", ".join(["linear", *ACTIVATIONS])
+                raise ValueError(f"name must be one of {known}, got {name!r}")
             f, df = ACTIVATIONS[name]
             accepted = list(inspect.signature(f).parameters)[1:]
             unknown = sorted(set(kwargs) - set(accepted))

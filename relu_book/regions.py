@@ -271,7 +271,8 @@ def region_map(model, xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), num=200):
         lims.append(lim)
     x, y = np.linspace(*lims[0], num), np.linspace(*lims[1], num)
     grid = np.stack(np.meshgrid(x, y), axis=-1).reshape(-1, 2)
-    patterns = np.concatenate([activation_patterns(model, chunk) for chunk in np.array_split(grid, 8)])
+    rows = max(1, 250_000 // max(model.layer_sizes) ** 2)  # small blocks stay single-threaded
+    patterns = np.concatenate([activation_patterns(model, grid[i:i + rows]) for i in range(0, len(grid), rows)])
     _, labels = np.unique(np.packbits(patterns, axis=1), axis=0, return_inverse=True)
     return labels.reshape(num, num), x, y
 

@@ -59,6 +59,12 @@ def _chunks(X: np.ndarray, width: int):
     return [X[i:i + rows] for i in range(0, X.shape[0], rows)]
 
 
+def _product(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """``A @ B``, computed in row blocks small enough to stay single-threaded (see :func:`_chunks`)."""
+    rows = max(1, 250_000 // max(B.shape[0] * B.shape[1], 1))
+    return np.concatenate([A[i:i + rows] @ B for i in range(0, A.shape[0], rows)])
+
+
 # =========================================================================
 # The data, generated in code
 # =========================================================================
@@ -655,13 +661,13 @@ def signal_by_depth(widths, scaling, seeds=range(5), batch=16):
               for a, b in zip(widths[:-1], widths[1:])]
         h, zs = rng.standard_normal((batch, widths[0])), []
         for W in Ws:
-            zs.append(h @ W)
+            zs.append(_product(h, W))
             h = np.maximum(zs[-1], 0.0)
         delta = rng.standard_normal((batch, widths[-1]))  # dL/dZ_L: the output is linear
         for layer in range(L - 1, -1, -1):
             q[row, layer], g[row, layer] = np.mean(zs[layer] ** 2), np.mean(delta ** 2)
             if layer:
-                delta = (delta @ Ws[layer].T) * (zs[layer - 1] > 0)
+                delta = _product(delta, Ws[layer].T) * (zs[layer - 1] > 0)
     return q, g
 
 
@@ -796,8 +802,6 @@ def dead_fraction_curves(activation, lr, seeds, X, labels, *, epochs=20, hidden=
     >>> d.shape, bool(d[0, -1] > 0.5)
     ((1, 3), True)
     """
-    from relu_book.dying import dead_units
-
     seeds = seed_list(seeds)
     epochs = integer(epochs, "epochs")
     X, labels = training_set(X, labels)
@@ -809,7 +813,12 @@ def dead_fraction_curves(activation, lr, seeds, X, labels, *, epochs=20, hidden=
 
         def callback(epoch, model, row=row):
             if all(np.all(np.isfinite(w)) for w in model.weights):
-                out[row, epoch - 1] = np.mean(np.concatenate(dead_units(model, X)))
+                alive = np.zeros(sum(hidden), dtype=bool)
+                for chunk in _chunks(X, max(hidden)):  # relu_book.dying.dead_units, in blocks
+                    model.forward(chunk)
+                    alive |= np.concatenate([np.any(r.pre_activation > 0, axis=0)
+                                             for r in model.activations[:-1]])
+                out[row, epoch - 1] = 1.0 - np.mean(alive)
 
         with np.errstate(over="ignore", invalid="ignore"):
             train(model, X, labels, lr, epochs, batch_size, seed=seed, loss="cross_entropy", callback=callback)

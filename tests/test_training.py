@@ -119,7 +119,7 @@ def test_epochs_to_error_is_infinite_when_the_threshold_is_never_reached():
 
 def test_epochs_to_error_rejects_bad_labels():
     X, labels = make_spirals(n_per_class=10, seed=0)
-    with pytest.raises(TypeError, match="labels must be integers, got dtype float64"):
+    with pytest.raises(TypeError, match="labels must be integer class labels 0, 1, ..., got dtype float64"):
         epochs_to_error("relu", 0.1, 0, X, labels.astype(float))
     with pytest.raises(ValueError, match="threshold must be <= 1.0, got 2.0"):
         epochs_to_error("relu", 0.1, 0, X, labels, threshold=2.0)
@@ -255,3 +255,14 @@ def test_large_learning_rate_kills_most_relu_units_and_small_one_few():
     small = dead_fraction_curves("relu", 0.1, [0, 1], X, labels, epochs=3, hidden=(32, 32))
     assert big.shape == (2, 3) and np.all((big >= 0) & (big <= 1))
     assert np.median(big[:, -1]) > 0.3 + np.median(small[:, -1])
+
+
+def test_dead_fraction_curves_agree_with_dying_dead_units():
+    from relu_book.dying import dead_units
+    from relu_book.nn import train
+
+    X, labels = make_spirals(n_per_class=30, seed=1)
+    d = dead_fraction_curves("relu", 2.0, [4], X, labels, epochs=2, hidden=(16, 16))
+    model = MLP([2, 16, 16, 3], activation="relu", init="he", seed=4)
+    train(model, X, labels, 2.0, 2, 32, seed=4, loss="cross_entropy")
+    assert d[0, -1] == pytest.approx(np.mean(np.concatenate(dead_units(model, X))))
