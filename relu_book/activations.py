@@ -547,28 +547,48 @@ def _generalized_params(negative_slope, max_value, threshold):
         m = real_scalar(max_value, "max_value")
         if m < t:
             raise ValueError(f"max_value must be >= threshold ({t}), got {m}")
+        if m < 0:
+            raise ValueError(f"max_value must be >= 0 (Keras clips to [0, max_value]), got {m}")
     return a, m, t
 
 
 @_nan_in_nan_out
 def generalized_relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    r"""The generalised ReLU with the signature of ``keras.activations.relu``.
+    r"""The generalised ReLU of ``keras.activations.relu``, computed as Keras computes it.
 
-    As documented for Keras 3 (with :math:`m` = ``max_value``,
-    :math:`\theta` = ``threshold``, :math:`\alpha` = ``negative_slope``):
+    With :math:`\alpha` = ``negative_slope``, :math:`m` = ``max_value`` and
+    :math:`\theta` = ``threshold``, Keras 3 (``ReLU.static_call`` in
+    ``keras/src/activations/activations.py``) keeps ``x`` only where
+    :math:`x > \theta` *strictly*, clips the result to :math:`[0, m]` when a
+    cap is given, and subtracts :math:`\alpha \max(\theta - x, 0)`:
+
+    .. math::
+
+        f(x) = c(x) - \alpha \max(\theta - x, 0), \qquad
+        c(x) = \begin{cases} \min(\max(x, 0), m) & x > \theta \\ 0 & x \le \theta \end{cases}
+
+    (without a cap, :math:`c(x) = x` for :math:`x > \theta`). For
+    :math:`\theta \ge 0` this is
 
     .. math::
 
         f(x) = \begin{cases}
-            m & x \ge m \\
-            x & \theta \le x < m \\
-            \alpha (x - \theta) & x < \theta
+            m & x \ge m,\ x > \theta \\
+            x & \theta < x < m \\
+            \alpha (x - \theta) & x \le \theta
         \end{cases}
 
-    With the defaults it is :func:`relu`; with ``max_value=6`` it is
-    :func:`relu6`; with ``negative_slope`` alone it is :func:`leaky_relu`.
-    A non-zero ``threshold`` makes it jump from 0 to :math:`\theta` at
-    :math:`x = \theta`.
+    so :math:`f(\theta) = 0`: a non-zero threshold makes the function jump
+    from 0 to :math:`\theta` just *after* :math:`\theta` (Keras's docstring:
+    ``relu([-10, -5, 0, 5, 10], threshold=5)`` is ``[0, 0, 0, 0, 10]``). With
+    :math:`\theta < 0` and a cap, the clipping to :math:`[0, m]` also sets
+    :math:`f` to 0 on :math:`(\theta, 0]`. With the defaults it is
+    :func:`relu`, with ``max_value=6`` :func:`relu6`, with ``negative_slope``
+    alone :func:`leaky_relu`. Values equal Keras's (on the JAX backend) at
+    every point; ``tests/test_frameworks.py`` compares them on a grid that
+    contains :math:`\theta`, :math:`m`, 0 and their floating-point
+    neighbours. One deviation: NaN stays NaN (Keras's ``where(x > θ, x, 0)``
+    turns NaN into 0 when :math:`\theta \ne 0`).
 
     Parameters
     ----------
@@ -577,7 +597,7 @@ def generalized_relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     negative_slope : float, default 0.0
         Slope :math:`\alpha` below the threshold.
     max_value : float or None, default None
-        Saturation value :math:`m` (``None``: no cap); must be ``>= threshold``.
+        Cap :math:`m` (``None``: no cap); must be ``>= threshold`` and ``>= 0``.
     threshold : float, default 0.0
         The threshold :math:`\theta`.
 
@@ -593,35 +613,56 @@ def generalized_relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     array([-5. , -2.5,  0. ,  5. , 10. ])
     >>> generalized_relu(x, max_value=5.0)
     array([0., 0., 0., 5., 5.])
-    >>> generalized_relu([-3.0, 1.0, 1.5, 2.0], threshold=1.5)
-    array([0. , 0. , 1.5, 2. ])
+    >>> generalized_relu(x, threshold=5.0)
+    array([ 0.,  0.,  0.,  0., 10.])
     """
     x = as_float_array(x)
     a, m, t = _generalized_params(negative_slope, max_value, threshold)
-    out = np.where(x >= t, x, (x - t) * a + 0)  # "+ 0" turns -0.0 into 0.0
-    if m is not None:
-        out = np.where(x >= m, np.asarray(m, dtype=x.dtype), out)
-    return result(out)
+    if a != 0 and m is None and t == 0:  # Keras calls the backend's leaky_relu
+        out = np.where(x >= 0, x, x * a)
+    else:
+        out = np.asarray(np.where(x > t, x, 0) if t != 0 else np.maximum(x, 0))
+        if m is not None:
+            np.minimum(np.maximum(out, 0, out=out), m, out=out)
+        if a != 0:
+            out -= np.maximum(t - x, 0) * a
+    return result(_keep_nan(x, out.astype(x.dtype, copy=False)))
 
 
 @_nan_in_nan_out
 def generalized_relu_grad(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    r"""Derivative of :func:`generalized_relu`.
+    r"""Derivative of :func:`generalized_relu`: Keras's own, as JAX differentiates it.
+
+    Away from the kinks,
 
     .. math::
 
         f'(x) = \begin{cases}
-            0 & x \ge m \\
-            1 & \theta < x < m \\
-            \alpha & x \le \theta
+            0 & x > m \\
+            1 & \max(\theta, 0) < x < m \\
+            \alpha & x < \theta
         \end{cases}
 
-    Conventions at the kinks match PyTorch's autograd on the special cases:
-    at :math:`x = \theta` the slope :math:`\alpha` (0 for ``relu``, the
-    negative slope for ``leaky_relu``), at :math:`x = m` the value 0 (as for
-    ``relu6``). With a non-zero threshold the function jumps at
-    :math:`\theta` and has no derivative there at all; the returned
-    :math:`\alpha` is the left-hand slope.
+    (0 on :math:`(\theta, 0)` when :math:`\theta < 0` and a cap is given). At
+    the kinks this returns what ``jax.grad`` returns for
+    ``keras.activations.relu`` on the JAX backend, which depends on the
+    operations Keras's code happens to use:
+
+    - at :math:`x = \theta`: 0, since ``x`` is kept only where :math:`x > \theta`
+      and :math:`\operatorname{relu}'(0) = 0` in the negative part; except
+      with ``negative_slope`` alone (:math:`\theta = 0`, no cap), where Keras
+      calls ``jax.nn.leaky_relu``, written ``where(x >= 0, x, α x)``: 1;
+    - at :math:`x = m`: 0 when :math:`\theta = 0` and :math:`m = 6` (Keras
+      calls ``jax.nn.relu6``), otherwise 1/2: Keras clips with ``jnp.clip``,
+      whose ``minimum`` splits the gradient evenly at a tie;
+    - at :math:`x = 0` when :math:`\theta < 0` and a cap is given: 1/2
+      (the ``maximum`` of the clip, at a tie).
+
+    For :math:`\theta \ne 0` the function jumps at :math:`\theta` and has no
+    derivative there at all; these values are conventions, listed in
+    :mod:`relu_book.conventions`. ``tests/test_frameworks.py`` compares every
+    value with ``jax.grad`` of Keras's function on a grid that contains the
+    kinks and their floating-point neighbours.
 
     Parameters
     ----------
@@ -637,15 +678,28 @@ def generalized_relu_grad(x, negative_slope=0.0, max_value=None, threshold=0.0):
 
     Examples
     --------
-    >>> generalized_relu_grad([-1.0, 0.0, 3.0, 6.0], negative_slope=0.1, max_value=6.0)
-    array([0.1, 0.1, 1. , 0. ])
+    >>> generalized_relu_grad([-1.0, 1.0, 2.0, 4.0, 5.0], negative_slope=0.1, max_value=4.0, threshold=1.0)
+    array([0.1, 0. , 1. , 0.5, 0. ])
+    >>> generalized_relu_grad([0.0, 6.0], max_value=6.0)
+    array([0., 0.])
     """
     x = as_float_array(x)
     a, m, t = _generalized_params(negative_slope, max_value, threshold)
-    one = np.ones((), dtype=x.dtype)
-    grad = np.where(x > t, one, np.asarray(a, dtype=x.dtype))
-    if m is not None:
-        grad = np.where(x >= m, np.zeros((), dtype=x.dtype), grad)
+    dtype = x.dtype
+    if a != 0 and m is None and t == 0:  # jax.nn.leaky_relu: where(x >= 0, x, a x)
+        return result(_keep_nan(x, np.where(x >= 0, np.ones((), dtype), np.asarray(a, dtype))))
+    if t == 0 and m == 6:  # jax.nn.relu6: gradient only strictly inside (0, 6)
+        grad = ((x > 0) & (x < 6)).astype(dtype)
+    else:
+        kept = x > t
+        grad = kept.astype(dtype)
+        if m is not None:  # jnp.clip(c, 0, m) = minimum(maximum(c, 0), m); ties share 1/2
+            c = np.where(kept, x, 0)
+            grad *= np.where(c > 0, 1.0, np.where(c == 0, 0.5, 0.0)).astype(dtype)
+            c = np.maximum(c, 0)
+            grad *= np.where(c < m, 1.0, np.where(c == m, 0.5, 0.0)).astype(dtype)
+    if a != 0:  # d/dx of -a * relu(t - x) with relu'(0) = 0
+        grad += (x < t).astype(dtype) * a
     return result(_keep_nan(x, grad))
 
 

@@ -77,13 +77,13 @@ def test_prelu_init_std_mistakes_are_explained(answer, phrase):
 
 def test_generalized_relu_grad_right_answer_is_the_library_value():
     truth = rb.generalized_relu_grad(POINTS_6_3, **PARAMS_6_3)
-    assert truth.tolist() == pytest.approx([0.1, 0.1, 1.0, 0.0, 0.0])
-    assert grade("6.3", truth).correct and grade("6.3", (0.1, 0.1, 1, 0, 0)).correct
+    assert truth.tolist() == pytest.approx([0.1, 0.0, 1.0, 0.5, 0.0])
+    assert grade("6.3", truth).correct and grade("6.3", (0.1, 0, 1, 0.5, 0)).correct
 
 
-@pytest.mark.parametrize(("answer", "phrase"), [([0.1, 1.0, 1.0, 0.0, 0.0], "only x = 1"),
-                                                ([0.1, 0.1, 1.0, 1.0, 0.0], "only x = 4"),
-                                                ([0.0, 0.0, 1.0, 0.0, 0.0], "x = -1, x = 1")])
+@pytest.mark.parametrize(("answer", "phrase"), [([0.1, 0.1, 1.0, 0.5, 0.0], "only x = 1"),
+                                                ([0.1, 0.0, 1.0, 0.0, 0.0], "only x = 4"),
+                                                ([0.0, 0.1, 1.0, 0.5, 0.0], "x = -1, x = 1")])
 def test_generalized_relu_grad_mistakes_are_explained(answer, phrase):
     fb = grade("6.3", answer)
     assert not fb.correct and phrase in fb.message
