@@ -15,7 +15,7 @@ Examples
 >>> from relu_book.exercises import grade
 >>> grade("6.1", -3).correct
 True
->>> grade("6.3", [0.1, 0.1, 1.0, 0.0, 0.0]).correct
+>>> grade("6.3", [0.1, 0.0, 1.0, 0.5, 0.0]).correct
 True
 """
 
