@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from framework_imports import require
 from hypothesis.extra import numpy as hnp
 
 import relu_book as rb
@@ -343,7 +344,7 @@ def test_bad_input_raises_a_clear_error(call, error, message):
         call()
 
 
-# --------------------------------------------------- PyTorch, if installed
+# ------------------------- PyTorch, if installed (required with REQUIRE_FRAMEWORKS=1)
 
 
 def _torch_cases():
@@ -370,7 +371,7 @@ def _torch_cases():
 
 
 def test_every_activation_and_gradient_matches_torch_autograd():
-    torch = pytest.importorskip("torch")
+    torch = require("torch")
     x = np.array([-30.0, -3.0, -1.0, -1e-3, 0.0, 1e-3, 1.0, 2.5, 6.0, 7.0, 30.0])
     for f, g, tf in _torch_cases():
         t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
