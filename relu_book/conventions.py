@@ -37,7 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Convention", "CONVENTIONS", "TOOLS", "FRAMEWORKS", "rows", "evaluate", "table_rows"]
+__all__ = ["Convention", "CONVENTIONS", "TOOLS", "FRAMEWORKS", "rows", "evaluate", "table_rows", "table",
+           "MarkdownTable"]
 
 #: Every tool of the table, in the order of the table.
 TOOLS = ("relu_book", "sympy", "PyTorch", "JAX", "Keras", "TensorFlow")
@@ -443,3 +444,43 @@ def table_rows(activations=None, tested=FRAMEWORKS) -> list[dict]:
                 "where the rule is written": where,
             })
     return out
+
+
+class MarkdownTable(str):
+    """A Markdown table (a ``str``) that Jupyter displays as a table."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"<Markdown table, {self.count(chr(10)) - 1} rows>"
+
+
+def table(activations=None, tested=FRAMEWORKS) -> MarkdownTable:
+    r"""The table of conventions as Markdown, for chapter 3.
+
+    .. math::
+
+        \texttt{markdown\_table}(\texttt{table\_rows}(\dots))
+
+    Parameters
+    ----------
+    activations, tested
+        As in :func:`table_rows`.
+
+    Returns
+    -------
+    MarkdownTable
+        A ``str`` with a ``_repr_markdown_`` method, so that a notebook cell
+        ending with ``conventions.table()`` shows the table.
+
+    Examples
+    --------
+    >>> print(table(["abs"]).splitlines()[2])
+    | abs | sympy | `sp.Abs(x)` | 0 | 0 | 0 | [`sympy/functions/elementary/complexes.py`](https://github.com/sympy/sympy/blob/master/sympy/functions/elementary/complexes.py), `Abs._eval_derivative`: `diff(Abs(x)) is sign(x) for real x; sign(0) = 0` |
+    >>> table(["abs"])
+    <Markdown table, 5 rows>
+    """
+    from relu_book.tables import markdown_table
+
+    return MarkdownTable(markdown_table(table_rows(activations, tested)))
