@@ -197,7 +197,14 @@ def leaky_relu(x, negative_slope=0.01):
     """
     x = as_float_array(x)
     a = real_scalar(negative_slope, "negative_slope")
-    return result(np.where(x > 0, x, x * a))
+    if a == 0:
+        return result(np.maximum(x, 0))
+    out = np.asarray(np.multiply(x, a))  # two in-place passes instead of np.where's three
+    if a <= 1:
+        np.maximum(out, x, out=out)
+    else:
+        np.minimum(out, x, out=out)
+    return result(out)
 
 
 @_nan_in_nan_out
