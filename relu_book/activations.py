@@ -1028,7 +1028,7 @@ def gelu_grad(x, approximate="none"):
     float32, on the grid of ``tests/test_float32_accuracy.py`` (2,000,001 points
     on [-40, 40] and the extremes), exact form: worst error 0.5 ulp
     (PyTorch 2.13: 1.72e+07 ulp); tanh form: worst error 0.5 ulp (PyTorch 2.13:
-    1.68e+07 ulp, and NaN for |x| of 1e13 and more).
+    1.68e+07 ulp, and NaN for :math:`|x| \ge 10^{13}`).
 
     Parameters
     ----------
