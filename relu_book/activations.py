@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from scipy import special
 
 from relu_book import _precise
 from relu_book._validation import as_float_array, generator, real_scalar, result
