@@ -41,6 +41,7 @@ lab: $(STAMP)
 
 bench: html student
 	$(BIN)/python benchmarks/bench_activations.py
+	$(BIN)/python benchmarks/bench_frameworks.py
 	$(BIN)/python benchmarks/measure_book.py
 
 clean:

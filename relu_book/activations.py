@@ -23,8 +23,8 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from scipy import special
 
+from relu_book import _precise
 from relu_book._validation import as_float_array, generator, real_scalar, result
 from relu_book.registry import REGISTRY
 
@@ -178,7 +178,14 @@ def leaky_relu(x, negative_slope=0.01):
     """
     x = as_float_array(x)
     a = real_scalar(negative_slope, "negative_slope")
-    return result(np.where(x > 0, x, x * a).astype(x.dtype, copy=False))
+    if a == 0:
+        return result(np.maximum(x, 0))
+    out = np.asarray(np.multiply(x, a))  # two in-place passes instead of np.where's three
+    if a <= 1:
+        np.maximum(out, x, out=out)
+    else:
+        np.minimum(out, x, out=out)
+    return result(out.astype(x.dtype, copy=False))
 
 
 @_nan_in_nan_out
@@ -537,28 +544,48 @@ def _generalized_params(negative_slope, max_value, threshold):
         m = real_scalar(max_value, "max_value")
         if m < t:
             raise ValueError(f"max_value must be >= threshold ({t}), got {m}")
+        if m < 0:
+            raise ValueError(f"max_value must be >= 0 (Keras clips to [0, max_value]), got {m}")
     return a, m, t
 
 
 @_nan_in_nan_out
 def generalized_relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    r"""The generalised ReLU with the signature of ``keras.activations.relu``.
+    r"""The generalised ReLU of ``keras.activations.relu``, computed as Keras computes it.
 
-    As documented for Keras 3 (with :math:`m` = ``max_value``,
-    :math:`\theta` = ``threshold``, :math:`\alpha` = ``negative_slope``):
+    With :math:`\alpha` = ``negative_slope``, :math:`m` = ``max_value`` and
+    :math:`\theta` = ``threshold``, Keras 3 (``ReLU.static_call`` in
+    ``keras/src/activations/activations.py``) keeps ``x`` only where
+    :math:`x > \theta` *strictly*, clips the result to :math:`[0, m]` when a
+    cap is given, and subtracts :math:`\alpha \max(\theta - x, 0)`:
+
+    .. math::
+
+        f(x) = c(x) - \alpha \max(\theta - x, 0), \qquad
+        c(x) = \begin{cases} \min(\max(x, 0), m) & x > \theta \\ 0 & x \le \theta \end{cases}
+
+    (without a cap, :math:`c(x) = x` for :math:`x > \theta`). For
+    :math:`\theta \ge 0` this is
 
     .. math::
 
         f(x) = \begin{cases}
-            m & x \ge m \\
-            x & \theta \le x < m \\
-            \alpha (x - \theta) & x < \theta
+            m & x \ge m,\ x > \theta \\
+            x & \theta < x < m \\
+            \alpha (x - \theta) & x \le \theta
         \end{cases}
 
-    With the defaults it is :func:`relu`; with ``max_value=6`` it is
-    :func:`relu6`; with ``negative_slope`` alone it is :func:`leaky_relu`.
-    A non-zero ``threshold`` makes it jump from 0 to :math:`\theta` at
-    :math:`x = \theta`.
+    so :math:`f(\theta) = 0`: a non-zero threshold makes the function jump
+    from 0 to :math:`\theta` just *after* :math:`\theta` (Keras's docstring:
+    ``relu([-10, -5, 0, 5, 10], threshold=5)`` is ``[0, 0, 0, 0, 10]``). With
+    :math:`\theta < 0` and a cap, the clipping to :math:`[0, m]` also sets
+    :math:`f` to 0 on :math:`(\theta, 0]`. With the defaults it is
+    :func:`relu`, with ``max_value=6`` :func:`relu6`, with ``negative_slope``
+    alone :func:`leaky_relu`. Values equal Keras's (on the JAX backend) at
+    every point; ``tests/test_frameworks.py`` compares them on a grid that
+    contains :math:`\theta`, :math:`m`, 0 and their floating-point
+    neighbours. One deviation: NaN stays NaN (Keras's ``where(x > θ, x, 0)``
+    turns NaN into 0 when :math:`\theta \ne 0`).
 
     Parameters
     ----------
@@ -567,7 +594,7 @@ def generalized_relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     negative_slope : float, default 0.0
         Slope :math:`\alpha` below the threshold.
     max_value : float or None, default None
-        Saturation value :math:`m` (``None``: no cap); must be ``>= threshold``.
+        Cap :math:`m` (``None``: no cap); must be ``>= threshold`` and ``>= 0``.
     threshold : float, default 0.0
         The threshold :math:`\theta`.
 
@@ -583,35 +610,56 @@ def generalized_relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     array([-5. , -2.5,  0. ,  5. , 10. ])
     >>> generalized_relu(x, max_value=5.0)
     array([0., 0., 0., 5., 5.])
-    >>> generalized_relu([-3.0, 1.0, 1.5, 2.0], threshold=1.5)
-    array([0. , 0. , 1.5, 2. ])
+    >>> generalized_relu(x, threshold=5.0)
+    array([ 0.,  0.,  0.,  0., 10.])
     """
     x = as_float_array(x)
     a, m, t = _generalized_params(negative_slope, max_value, threshold)
-    out = np.where(x >= t, x, (x - t) * a + 0)  # "+ 0" turns -0.0 into 0.0
-    if m is not None:
-        out = np.where(x >= m, np.asarray(m, dtype=x.dtype), out)
-    return result(out.astype(x.dtype, copy=False))
+    if a != 0 and m is None and t == 0:  # Keras calls the backend's leaky_relu
+        out = np.where(x >= 0, x, x * a)
+    else:
+        out = np.asarray(np.where(x > t, x, 0) if t != 0 else np.maximum(x, 0))
+        if m is not None:
+            np.minimum(np.maximum(out, 0, out=out), m, out=out)
+        if a != 0:
+            out -= np.maximum(t - x, 0) * a
+    return result(_keep_nan(x, out.astype(x.dtype, copy=False)))
 
 
 @_nan_in_nan_out
 def generalized_relu_grad(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    r"""Derivative of :func:`generalized_relu`.
+    r"""Derivative of :func:`generalized_relu`: Keras's own, as JAX differentiates it.
+
+    Away from the kinks,
 
     .. math::
 
         f'(x) = \begin{cases}
-            0 & x \ge m \\
-            1 & \theta < x < m \\
-            \alpha & x \le \theta
+            0 & x > m \\
+            1 & \max(\theta, 0) < x < m \\
+            \alpha & x < \theta
         \end{cases}
 
-    Conventions at the kinks match PyTorch's autograd on the special cases:
-    at :math:`x = \theta` the slope :math:`\alpha` (0 for ``relu``, the
-    negative slope for ``leaky_relu``), at :math:`x = m` the value 0 (as for
-    ``relu6``). With a non-zero threshold the function jumps at
-    :math:`\theta` and has no derivative there at all; the returned
-    :math:`\alpha` is the left-hand slope.
+    (0 on :math:`(\theta, 0)` when :math:`\theta < 0` and a cap is given). At
+    the kinks this returns what ``jax.grad`` returns for
+    ``keras.activations.relu`` on the JAX backend, which depends on the
+    operations Keras's code happens to use:
+
+    - at :math:`x = \theta`: 0, since ``x`` is kept only where :math:`x > \theta`
+      and :math:`\operatorname{relu}'(0) = 0` in the negative part; except
+      with ``negative_slope`` alone (:math:`\theta = 0`, no cap), where Keras
+      calls ``jax.nn.leaky_relu``, written ``where(x >= 0, x, α x)``: 1;
+    - at :math:`x = m`: 0 when :math:`\theta = 0` and :math:`m = 6` (Keras
+      calls ``jax.nn.relu6``), otherwise 1/2: Keras clips with ``jnp.clip``,
+      whose ``minimum`` splits the gradient evenly at a tie;
+    - at :math:`x = 0` when :math:`\theta < 0` and a cap is given: 1/2
+      (the ``maximum`` of the clip, at a tie).
+
+    For :math:`\theta \ne 0` the function jumps at :math:`\theta` and has no
+    derivative there at all; these values are conventions, listed in
+    :mod:`relu_book.conventions`. ``tests/test_frameworks.py`` compares every
+    value with ``jax.grad`` of Keras's function on a grid that contains the
+    kinks and their floating-point neighbours.
 
     Parameters
     ----------
@@ -627,15 +675,28 @@ def generalized_relu_grad(x, negative_slope=0.0, max_value=None, threshold=0.0):
 
     Examples
     --------
-    >>> generalized_relu_grad([-1.0, 0.0, 3.0, 6.0], negative_slope=0.1, max_value=6.0)
-    array([0.1, 0.1, 1. , 0. ])
+    >>> generalized_relu_grad([-1.0, 1.0, 2.0, 4.0, 5.0], negative_slope=0.1, max_value=4.0, threshold=1.0)
+    array([0.1, 0. , 1. , 0.5, 0. ])
+    >>> generalized_relu_grad([0.0, 6.0], max_value=6.0)
+    array([0., 0.])
     """
     x = as_float_array(x)
     a, m, t = _generalized_params(negative_slope, max_value, threshold)
-    one = np.ones((), dtype=x.dtype)
-    grad = np.where(x > t, one, np.asarray(a, dtype=x.dtype))
-    if m is not None:
-        grad = np.where(x >= m, np.zeros((), dtype=x.dtype), grad)
+    dtype = x.dtype
+    if a != 0 and m is None and t == 0:  # jax.nn.leaky_relu: where(x >= 0, x, a x)
+        return result(_keep_nan(x, np.where(x >= 0, np.ones((), dtype), np.asarray(a, dtype))))
+    if t == 0 and m == 6:  # jax.nn.relu6: gradient only strictly inside (0, 6)
+        grad = ((x > 0) & (x < 6)).astype(dtype)
+    else:
+        kept = x > t
+        grad = kept.astype(dtype)
+        if m is not None:  # jnp.clip(c, 0, m) = minimum(maximum(c, 0), m); ties share 1/2
+            c = np.where(kept, x, 0)
+            grad *= np.where(c > 0, 1.0, np.where(c == 0, 0.5, 0.0)).astype(dtype)
+            c = np.maximum(c, 0)
+            grad *= np.where(c < m, 1.0, np.where(c == m, 0.5, 0.0)).astype(dtype)
+    if a != 0:  # d/dx of -a * relu(t - x) with relu'(0) = 0
+        grad += (x < t).astype(dtype) * a
     return result(_keep_nan(x, grad))
 
 
@@ -665,6 +726,10 @@ def softplus(x, beta=1.0, threshold=20.0):
     :math:`\frac{1}{\beta}\log(1 + e^{-t})` there. Pass ``threshold=inf`` for
     the pure formula (computed without overflow either way).
 
+    Accuracy: evaluated in float64 and rounded once to the input's dtype. In
+    float32, on the grid of ``tests/test_float32_accuracy.py`` (2,000,001 points
+    on [-40, 40] and the extremes), worst error 0.5 ulp (PyTorch 2.13: 1.43 ulp).
+
     Parameters
     ----------
     x : array_like
@@ -686,9 +751,7 @@ def softplus(x, beta=1.0, threshold=20.0):
     """
     x = as_float_array(x)
     b, t = _softplus_params(beta, threshold)
-    bx = x * b
-    smooth = np.logaddexp(np.zeros((), dtype=x.dtype), bx) / b
-    return result(np.where(bx > t, x, smooth).astype(x.dtype, copy=False))
+    return result(_precise.apply(_precise.softplus, x, b, t))
 
 
 @_nan_in_nan_out
@@ -704,6 +767,10 @@ def softplus_grad(x, beta=1.0, threshold=20.0):
 
     The same piecewise rule as PyTorch's autograd (value 1 strictly above
     the threshold). Softplus is smooth, so there is no kink convention.
+
+    Accuracy: evaluated in float64 and rounded once to the input's dtype. In
+    float32, on the grid of ``tests/test_float32_accuracy.py`` (2,000,001 points
+    on [-40, 40] and the extremes), worst error 0.5 ulp (PyTorch 2.13: 2.25 ulp).
 
     Parameters
     ----------
@@ -724,9 +791,7 @@ def softplus_grad(x, beta=1.0, threshold=20.0):
     """
     x = as_float_array(x)
     b, t = _softplus_params(beta, threshold)
-    bx = x * b
-    one = np.ones((), dtype=x.dtype)
-    return result(np.where(bx > t, one, special.expit(bx)).astype(x.dtype, copy=False))
+    return result(_precise.apply(_precise.softplus_grad, x, b, t))
 
 
 # --------------------------------------------------------------------- ELU, SELU
@@ -739,6 +804,10 @@ def elu(x, alpha=1.0):
     .. math::
 
         \operatorname{elu}(x) = \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}
+
+    Accuracy: evaluated in float64 and rounded once to the input's dtype. In
+    float32, on the grid of ``tests/test_float32_accuracy.py`` (2,000,001 points
+    on [-40, 40] and the extremes), worst error 0.5 ulp (PyTorch 2.13: 1 ulp).
 
     Parameters
     ----------
@@ -759,8 +828,7 @@ def elu(x, alpha=1.0):
     """
     x = as_float_array(x)
     a = real_scalar(alpha, "alpha")
-    neg = np.expm1(np.minimum(x, 0)) * a
-    return result(np.where(x > 0, x, neg).astype(x.dtype, copy=False))
+    return result(_precise.apply(_precise.elu, x, a))
 
 
 @_nan_in_nan_out
@@ -775,6 +843,10 @@ def elu_grad(x, alpha=1.0):
     and JAX (``jax.nn.elu``) do; the derivative is continuous there exactly
     when :math:`\alpha = 1`. TensorFlow's ``tf.nn.elu`` has :math:`\alpha = 1`
     and returns 1.
+
+    Accuracy: evaluated in float64 and rounded once to the input's dtype. In
+    float32, on the grid of ``tests/test_float32_accuracy.py`` (2,000,001 points
+    on [-40, 40] and the extremes), worst error 0.5 ulp (PyTorch 2.13: 0.973 ulp).
 
     Parameters
     ----------
@@ -795,8 +867,7 @@ def elu_grad(x, alpha=1.0):
     """
     x = as_float_array(x)
     a = real_scalar(alpha, "alpha")
-    one = np.ones((), dtype=x.dtype)
-    return result(np.where(x > 0, one, np.exp(np.minimum(x, 0)) * a).astype(x.dtype, copy=False))
+    return result(_precise.apply(_precise.elu_grad, x, a))
 
 
 @_nan_in_nan_out
@@ -809,6 +880,10 @@ def selu(x):
 
     with :math:`\lambda \approx 1.0507` (:data:`SELU_SCALE`) and
     :math:`\alpha \approx 1.6733` (:data:`SELU_ALPHA`).
+
+    Accuracy: evaluated in float64 and rounded once to the input's dtype. In
+    float32, on the grid of ``tests/test_float32_accuracy.py`` (2,000,001 points
+    on [-40, 40] and the extremes), worst error 0.5 ulp (PyTorch 2.13: 1.55 ulp).
 
     Parameters
     ----------
@@ -826,7 +901,7 @@ def selu(x):
     array([0.        , 1.05070099])
     """
     x = as_float_array(x)
-    return result((np.asarray(elu(x, SELU_ALPHA)) * SELU_SCALE).astype(x.dtype, copy=False))
+    return result(_precise.apply(_precise.elu, x, SELU_ALPHA, SELU_SCALE))
 
 
 @_nan_in_nan_out
@@ -840,6 +915,10 @@ def selu_grad(x):
     At ``x = 0`` the value :math:`\lambda\alpha \approx 1.7581` is returned,
     as PyTorch's autograd and JAX do; TensorFlow's ``tf.nn.selu`` returns
     :math:`\lambda` there.
+
+    Accuracy: evaluated in float64 and rounded once to the input's dtype. In
+    float32, on the grid of ``tests/test_float32_accuracy.py`` (2,000,001 points
+    on [-40, 40] and the extremes), worst error 0.5 ulp (PyTorch 2.13: 1.75 ulp).
 
     Parameters
     ----------
@@ -857,7 +936,7 @@ def selu_grad(x):
     array([1.75809934, 1.05070099])
     """
     x = as_float_array(x)
-    return result((np.asarray(elu_grad(x, SELU_ALPHA)) * SELU_SCALE).astype(x.dtype, copy=False))
+    return result(_precise.apply(_precise.elu_grad, x, SELU_ALPHA, SELU_SCALE))
 
 
 # -------------------------------------------------------------------- GELU, SiLU
@@ -888,6 +967,12 @@ def gelu(x, approximate="none"):
 
         \frac{x}{2}\left(1 + \tanh\left(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right)\right).
 
+    Accuracy: evaluated in float64 and rounded once to the input's dtype. In
+    float32, on the grid of ``tests/test_float32_accuracy.py`` (2,000,001 points
+    on [-40, 40] and the extremes), exact form: worst error 0.5 ulp
+    (PyTorch 2.13: 1.68e+07 ulp, from the cancellation in 1 + erf for x < 0);
+    tanh form: worst error 0.5 ulp (PyTorch 2.13: 1.68e+07 ulp).
+
     Parameters
     ----------
     x : array_like
@@ -906,12 +991,8 @@ def gelu(x, approximate="none"):
     array([0.        , 0.84134475])
     """
     x = as_float_array(x)
-    if _check_approximate(approximate) == "none":
-        out = x * (special.erf(x * _INV_SQRT_2) + 1) * 0.5
-    else:
-        xc = np.clip(x, -10, 10)  # tanh(u) is +-1 beyond; avoids overflow of x**3
-        out = x * (np.tanh((xc + xc * xc * xc * _GELU_CUBIC) * _SQRT_2_OVER_PI) + 1) * 0.5
-    return result(out.astype(x.dtype, copy=False))
+    kernel = _precise.gelu if _check_approximate(approximate) == "none" else _precise.gelu_tanh
+    return result(_precise.apply(kernel, x))
 
 
 @_nan_in_nan_out
@@ -932,6 +1013,12 @@ def gelu_grad(x, approximate="none"):
 
     GELU is smooth, so there is no kink convention.
 
+    Accuracy: evaluated in float64 and rounded once to the input's dtype. In
+    float32, on the grid of ``tests/test_float32_accuracy.py`` (2,000,001 points
+    on [-40, 40] and the extremes), exact form: worst error 0.5 ulp
+    (PyTorch 2.13: 1.72e+07 ulp); tanh form: worst error 0.5 ulp (PyTorch 2.13:
+    1.68e+07 ulp, and NaN for :math:`|x| \ge 10^{13}`).
+
     Parameters
     ----------
     x : array_like
@@ -950,17 +1037,8 @@ def gelu_grad(x, approximate="none"):
     array([0.5])
     """
     x = as_float_array(x)
-    if _check_approximate(approximate) == "none":
-        cdf = (special.erf(x * _INV_SQRT_2) + 1) * 0.5
-        xc = np.clip(x, -40, 40)  # the density underflows to 0 beyond; avoids overflow of x**2
-        pdf = np.exp(-(xc * xc) * 0.5) * _INV_SQRT_2PI
-        out = cdf + x * pdf
-    else:
-        xc = np.clip(x, -10, 10)  # tanh(u) is +-1 and 1 - tanh(u)**2 is 0 beyond
-        t = np.tanh((xc + xc * xc * xc * _GELU_CUBIC) * _SQRT_2_OVER_PI)
-        du = (xc * xc * (3 * _GELU_CUBIC) + 1) * _SQRT_2_OVER_PI
-        out = (t + 1) * 0.5 + x * (1 - t * t) * du * 0.5
-    return result(out.astype(x.dtype, copy=False))
+    kernel = _precise.gelu_grad if _check_approximate(approximate) == "none" else _precise.gelu_tanh_grad
+    return result(_precise.apply(kernel, x))
 
 
 @_nan_in_nan_out
@@ -977,7 +1055,7 @@ def sigmoid(x):
     array([0.5])
     """
     x = as_float_array(x)
-    return result(special.expit(x).astype(x.dtype, copy=False))
+    return result(_precise.apply(_precise.sigmoid, x))
 
 
 @_nan_in_nan_out
@@ -994,8 +1072,7 @@ def sigmoid_grad(x):
     array([0.25])
     """
     x = as_float_array(x)
-    s = special.expit(x).astype(x.dtype, copy=False)
-    return result(s * (1 - s))
+    return result(_precise.apply(_precise.sigmoid_grad, x))
 
 
 @_nan_in_nan_out
@@ -1043,6 +1120,10 @@ def silu(x):
 
     (Elfwing et al. 2018; Ramachandran et al. 2017.)
 
+    Accuracy: evaluated in float64 and rounded once to the input's dtype. In
+    float32, on the grid of ``tests/test_float32_accuracy.py`` (2,000,001 points
+    on [-40, 40] and the extremes), worst error 0.5 ulp (PyTorch 2.13: 2.31 ulp).
+
     Parameters
     ----------
     x : array_like
@@ -1059,7 +1140,7 @@ def silu(x):
     array([0.        , 0.73105858])
     """
     x = as_float_array(x)
-    return result(x * special.expit(x).astype(x.dtype, copy=False))
+    return result(_precise.apply(_precise.silu, x))
 
 
 @_nan_in_nan_out
@@ -1071,6 +1152,11 @@ def silu_grad(x):
         \operatorname{silu}'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)
 
     SiLU is smooth, so there is no kink convention.
+
+    Accuracy: evaluated in float64 and rounded once to the input's dtype. In
+    float32, on the grid of ``tests/test_float32_accuracy.py`` (2,000,001 points
+    on [-40, 40] and the extremes), worst error 0.5 ulp (PyTorch 2.13: 2.18e+04 ulp,
+    near the zero of the derivative at x = -1.28).
 
     Parameters
     ----------
@@ -1088,8 +1174,7 @@ def silu_grad(x):
     array([0.5])
     """
     x = as_float_array(x)
-    s = special.expit(x).astype(x.dtype, copy=False)
-    return result(s * (x * (1 - s) + 1))
+    return result(_precise.apply(_precise.silu_grad, x))
 
 
 #: Name -> (function, derivative) for the fixed activations of the registry

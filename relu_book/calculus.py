@@ -192,7 +192,7 @@ def one_sided_derivatives(expr, x, point):
     >>> one_sided_derivatives(symbolic.relu6(x), x, 6)
     (1, 0)
     >>> one_sided_derivatives(symbolic.generalized_relu(x, threshold=1), x, 1)
-    (oo, 1)
+    (0, oo)
     """
     expr = sympy_expr(expr, "expr")
     x = sympy_symbol(x, "x")

@@ -323,25 +323,28 @@ def relu6(x):
 
 
 def generalized_relu(x, negative_slope=0, max_value=None, threshold=0):
-    r"""The generalised ReLU of ``keras.activations.relu``, as documented for Keras 3.
+    r"""The generalised ReLU of ``keras.activations.relu``, as Keras 3 computes it.
 
     .. math::
 
         f(x) = \begin{cases}
+            \alpha (x - \theta) & x \le \theta \\
             m & x \ge m \\
-            x & \theta \le x < m \\
-            \alpha (x - \theta) & x < \theta
+            x & \text{otherwise}
         \end{cases}
 
-    with :math:`m` = ``max_value`` (no first branch when ``None``),
+    with :math:`m` = ``max_value`` (no such branch when ``None``),
     :math:`\theta` = ``threshold`` and :math:`\alpha` = ``negative_slope``.
-    The non-strict conditions make :func:`sympy.diff` return 0 at
-    :math:`x = m` (as the numeric code and PyTorch's ``relu6`` do) but 1 at
-    :math:`x = \theta`, where the numeric code returns :math:`\alpha`; with
-    :math:`\theta \ne 0` the function jumps at :math:`\theta` and has no
-    derivative there at all (:func:`~relu_book.calculus.one_sided_derivatives` returns an
-    infinite one). With the defaults it equals :func:`relu`, written as a
-    ``Piecewise``.
+    Keras keeps ``x`` only where :math:`x > \theta` strictly, so
+    :math:`f(\theta) = 0` and a non-zero threshold makes the function jump
+    just after :math:`\theta` (:func:`~relu_book.calculus.one_sided_derivatives` returns an
+    infinite right derivative there). With :math:`\theta < 0` and a cap,
+    Keras's clipping to :math:`[0, m]` adds the branch :math:`f = 0` on
+    :math:`(\theta, 0]`. The branch conditions make :func:`sympy.diff`
+    return :math:`\alpha` at :math:`\theta` and 0 at :math:`m`; Keras's own
+    derivative at the kinks is in
+    :func:`relu_book.activations.generalized_relu_grad`. With the defaults
+    it equals :func:`relu`, written as a ``Piecewise``.
 
     Parameters
     ----------
@@ -350,7 +353,7 @@ def generalized_relu(x, negative_slope=0, max_value=None, threshold=0):
     negative_slope : number or sympy.Expr, default 0
         Slope :math:`\alpha` below the threshold.
     max_value : number or sympy.Expr or None, default None
-        Saturation value :math:`m`; must be ``>= threshold``.
+        Cap :math:`m`; must be ``>= threshold`` and ``>= 0``.
     threshold : number or sympy.Expr, default 0
         The threshold :math:`\theta`.
 
@@ -363,17 +366,24 @@ def generalized_relu(x, negative_slope=0, max_value=None, threshold=0):
     >>> import sympy
     >>> x = sympy.Symbol("x")
     >>> generalized_relu(x, negative_slope=sympy.Rational(1, 2), max_value=6, threshold=1)
-    Piecewise((6, x >= 6), (x, x >= 1), (x/2 - 1/2, True))
+    Piecewise((x/2 - 1/2, x <= 1), (6, x >= 6), (x, True))
     """
     x = _expr(x, "x")
     a = _param(negative_slope, "negative_slope")
     t = _param(threshold, "threshold")
-    pieces = [(x, x >= t), (a * (x - t), True)]
+    pieces = [(a * (x - t), x <= t)]
     if max_value is not None:
         m = _param(max_value, "max_value")
         if (t - m).is_positive:
             raise ValueError(f"max_value must be >= threshold ({t}), got {m}")
-        pieces.insert(0, (m, x >= m))
+        if m.is_negative:
+            raise ValueError(f"max_value must be >= 0 (Keras clips to [0, max_value]), got {m}")
+        pieces.append((m, x >= m))
+        if t.is_negative:
+            pieces.append((x, x > 0))
+            pieces.append((sympy.S.Zero, True))
+            return sympy.Piecewise(*pieces)
+    pieces.append((x, True))
     return sympy.Piecewise(*pieces)
 
 

@@ -9,6 +9,11 @@ in a fresh kernel from its own folder, exactly as nbval will re-run it. After
 execution the notebook is normalised so that its diff stays reviewable:
 execution counts are renumbered from 1, stream chunks are merged, and per-cell execution timestamps,
 widget state and other run-dependent metadata are removed.
+
+Cells tagged ``framework-listing`` import PyTorch, JAX, Keras or TensorFlow,
+which the book does not require. They are executed only when all of those
+import (``pip install -e '.[frameworks]'``); otherwise they are skipped and
+keep their stored outputs.
 """
 
 from __future__ import annotations
@@ -23,6 +28,16 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 CELL_TIMEOUT = 120  # seconds, the same limit nbval uses
 KEEP_NOTEBOOK_METADATA = ("kernelspec", "language_info", "jupytext", "mystnb")
+LISTING_TAG = "framework-listing"
+SKIP_TAG = "skip-execution"  # nbclient's tag for cells it must not run
+FRAMEWORKS = ("torch", "jax", "keras", "tensorflow")
+
+
+def frameworks_installed() -> bool:
+    """True when every framework of the listings can be found (without importing it)."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in FRAMEWORKS)
 
 
 def merge_streams(outputs: list) -> list:
@@ -71,6 +86,15 @@ def normalise(nb: nbformat.NotebookNode) -> None:
 def execute(path: Path) -> None:
     """Run ``path`` in a fresh kernel and write it back, normalised."""
     nb = nbformat.read(path, as_version=4)
+    skipped = []
+    if not frameworks_installed():
+        for cell in nb.cells:
+            tags = cell.metadata.get("tags", [])
+            if LISTING_TAG in tags and SKIP_TAG not in tags:
+                tags.append(SKIP_TAG)
+                skipped.append(cell)
+        if skipped:
+            print(f"  {len(skipped)} framework listings kept as stored (frameworks not installed)", flush=True)
     client = NotebookClient(
         nb,
         timeout=CELL_TIMEOUT,
@@ -79,6 +103,8 @@ def execute(path: Path) -> None:
         record_timing=False,
     )
     client.execute()
+    for cell in skipped:
+        cell.metadata["tags"].remove(SKIP_TAG)
     normalise(nb)
     nbformat.validate(nb)
     nbformat.write(nb, path)

@@ -59,7 +59,7 @@ def test_one_sided_limits_of_a_step_are_its_two_levels(low, high, point):
         (symbolic.relu6(X), 0, (0, 1)),
         (symbolic.relu6(X), 6, (1, 0)),
         (sympy.Abs(X), 0, (-1, 1)),
-        (symbolic.generalized_relu(X, threshold=1), 1, (sympy.oo, 1)),
+        (symbolic.generalized_relu(X, threshold=1), 1, (0, sympy.oo)),
         (symbolic.generalized_relu(X, negative_slope=R(1, 2), max_value=5, threshold=1), 5, (1, 0)),
         (symbolic.relu(X), 2, (1, 1)),
     ],
@@ -122,7 +122,7 @@ def test_subdifferential_of_relu6_at_six_raises_not_convex():
 
 
 def test_subdifferential_at_a_jump_raises_not_lipschitz():
-    with pytest.raises(ValueError, match="left derivative of expr at 1 is oo"):
+    with pytest.raises(ValueError, match="right derivative of expr at 1 is oo"):
         calculus.subdifferential(symbolic.generalized_relu(X, threshold=1), X, 1)
 
 

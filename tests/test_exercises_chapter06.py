@@ -82,16 +82,16 @@ def test_prelu_init_std_mistakes_are_explained(answer, phrase):
 
 def test_generalized_relu_grad_right_answer_is_the_library_value():
     truth = rb.generalized_relu_grad(GENERALIZED_POINTS, **GENERALIZED_PARAMS)
-    assert truth.tolist() == pytest.approx([0.1, 0.1, 1.0, 0.0, 0.0])
-    assert grade("ex-ch6-3", truth).correct and grade("ex-ch6-3", (0.1, 0.1, 1, 0, 0)).correct
+    assert truth.tolist() == pytest.approx([0.1, 0.0, 1.0, 0.5, 0.0])
+    assert grade("ex-ch6-3", truth).correct and grade("ex-ch6-3", (0.1, 0, 1, 0.5, 0)).correct
 
 
 @pytest.mark.parametrize(
     ("answer", "phrase"),
     [
-        ([0.1, 1.0, 1.0, 0.0, 0.0], "only x = 1"),
-        ([0.1, 0.1, 1.0, 1.0, 0.0], "only x = 4"),
-        ([0.0, 0.0, 1.0, 0.0, 0.0], "x = -1, x = 1"),
+        ([0.1, 0.1, 1.0, 0.5, 0.0], "only x = 1"),
+        ([0.1, 0.0, 1.0, 0.0, 0.0], "only x = 4"),
+        ([0.0, 0.1, 1.0, 0.5, 0.0], "x = -1, x = 1"),
     ],
 )
 def test_generalized_relu_grad_mistakes_are_explained(answer, phrase):

@@ -45,6 +45,8 @@ def test_first_code_cell_holds_the_imports(nb):
     first, *rest = _code(nb)
     assert "import" in first.source
     for cell in rest:
+        if "framework-listing" in cell.metadata.get("tags", []):
+            continue  # imports a framework that the book does not require
         for line in cell.source.splitlines():
             assert not re.match(r"\s*(import|from \S+ import) ", line), f"import outside the first cell: {line}"
 
@@ -158,3 +160,11 @@ def test_code_fits_the_page(nb):
     for cell in _code(nb):
         for line in cell.source.splitlines():
             assert len(line) <= MAX_LINE, f"code line of {len(line)} characters: {line}"
+
+
+def test_framework_listings_are_skipped_by_nbval(nb):
+    for cell in _code(nb):
+        tags = cell.metadata.get("tags", [])
+        if "framework-listing" in tags:
+            assert "nbval-skip" in tags, f"framework listing without nbval-skip: {cell.source[:80]}"
+            assert cell.outputs, f"framework listing without stored output: {cell.source[:80]}"

@@ -190,12 +190,12 @@ def test_function_with_a_jump_is_drawn_piecewise_with_dots():
     _, (ax_f, ax_df) = plot_function_and_derivative(_generalized, _generalized_grad, kinks=[1.0], name="g")
     (open_,), (filled,) = _markers(ax_f)
     np.testing.assert_allclose(open_.get_ydata(), [0.0, 1.0], atol=1e-5)
-    np.testing.assert_array_equal(filled.get_ydata(), [1.0])
+    np.testing.assert_array_equal(filled.get_ydata(), [0.0])  # Keras: f(threshold) = 0
     assert len(_curves(ax_f)) == 2
     labels = [t.get_text() for t in ax_f.get_legend().get_texts()]
     assert labels == ["one-sided limits", "value at the jump"]
     (_,), (filled_df,) = _markers(ax_df)
-    np.testing.assert_allclose(filled_df.get_ydata(), [0.1])
+    np.testing.assert_allclose(filled_df.get_ydata(), [0.0])
 
 
 def test_markers_are_not_clipped_and_inside_the_y_limits():

@@ -128,10 +128,24 @@ def test_sympy_derivative_of_max_is_one_half_at_zero():
     assert float(symbolic.to_numeric(calculus.derivative(symbolic.relu6(X), X), X)(6.0)) == 0.5
 
 
-def test_generalized_relu_sympy_derivative_at_threshold_is_right_slope_not_numeric_left_slope():
+def test_generalized_relu_sympy_derivative_at_threshold_is_left_slope_not_keras_zero():
     expr = symbolic.generalized_relu(X, negative_slope=R(1, 2), threshold=1)
-    assert calculus.derivative(expr, X).subs(X, 1) == 1
-    assert float(act.generalized_relu_grad(1.0, negative_slope=0.5, threshold=1.0)) == 0.5
+    assert calculus.derivative(expr, X).subs(X, 1) == R(1, 2)
+    assert float(act.generalized_relu_grad(1.0, negative_slope=0.5, threshold=1.0)) == 0.0
+
+
+def test_generalized_relu_is_zero_at_the_threshold_as_in_keras():
+    for t in (1, -1):
+        expr = symbolic.generalized_relu(X, negative_slope=R(1, 2), max_value=3, threshold=t)
+        assert expr.subs(X, t) == 0
+        assert float(act.generalized_relu(float(t), negative_slope=0.5, max_value=3.0, threshold=float(t))) == 0.0
+
+
+def test_generalized_relu_with_negative_threshold_and_cap_is_zero_up_to_zero():
+    expr = symbolic.generalized_relu(X, max_value=3, threshold=-1)
+    assert [expr.subs(X, v) for v in (-2, R(-1, 2), 0, R(1, 2), 4)] == [0, 0, 0, R(1, 2), 3]
+    np.testing.assert_array_equal(act.generalized_relu([-2.0, -0.5, 0.0, 0.5, 4.0], max_value=3.0, threshold=-1.0),
+                                  [0.0, 0.0, 0.0, 0.5, 3.0])
 
 
 def test_softplus_derivative_at_cut_over_is_sigmoid_as_in_numeric_code():

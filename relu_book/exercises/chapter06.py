@@ -15,7 +15,7 @@ Examples
 >>> from relu_book.exercises import grade
 >>> grade("ex-ch6-1", -3).correct
 True
->>> grade("ex-ch6-3", [0.1, 0.1, 1.0, 0.0, 0.0]).correct
+>>> grade("ex-ch6-3", [0.1, 0.0, 1.0, 0.5, 0.0]).correct
 True
 """
 
@@ -109,29 +109,30 @@ def check_prelu_init_std(answer) -> Feedback:
 
 @register("ex-ch6-3", "a list of 5 numbers (f'(x) at x = -1, 1, 2, 4, 5)")
 def check_generalized_relu_grad(answer) -> Feedback:
-    """``[0.1, 0.1, 1, 0, 0]``: the slope at the threshold, 0 at the cap."""
+    """``[0.1, 0, 1, 0.5, 0]``: Keras's slopes, 0 at the threshold and 1/2 at the cap."""
     got = as_array(answer, shape=(5,))
     truth = np.asarray(generalized_relu_grad(GENERALIZED_POINTS, **GENERALIZED_PARAMS))
     hint = (
         "away from the kinks: alpha below the threshold, 1 between threshold and cap, 0 above the cap; "
-        "at each kink use the library's convention."
+        "at each kink use Keras's rule (section on the generalised ReLU)."
     )
     if np.allclose(got, truth):
         return Feedback(
             True,
-            "[0.1, 0.1, 1, 0, 0]: at the threshold x = 1 (a jump, no derivative at all) the left "
-            "slope 0.1, at the cap x = 4 the value 0, as for relu6.",
+            "[0.1, 0, 1, 0.5, 0]: at the threshold x = 1 (a jump, no derivative at all) Keras keeps x "
+            "only where x > 1, so the slope is 0; at the cap x = 4 its jnp.clip splits the gradient "
+            "of a tie: 1/2.",
         )
     wrong = [f"x = {x:g}" for x, g, t in zip(GENERALIZED_POINTS, got, truth) if not np.isclose(g, t)]
     if wrong == ["x = 1"]:
         return Feedback(
             False,
-            "only x = 1 is off: at the threshold the library (like PyTorch for relu and leaky_relu) "
-            "takes the negative-side slope.",
+            "only x = 1 is off: Keras keeps x only where x > threshold, and relu'(0) = 0 in its "
+            "negative part, so the slope at the threshold is 0.",
             hint,
         )
     if wrong == ["x = 4"]:
-        return Feedback(False, "only x = 4 is off: at the cap the library (like PyTorch's relu6) returns 0.", hint)
+        return Feedback(False, "only x = 4 is off: Keras clips with jnp.clip, and JAX splits the gradient of a tie of minimum evenly: 1/2 (0 only for max_value=6 without threshold, where Keras calls relu6).", hint)
     return Feedback(False, f"wrong at {', '.join(wrong)}.", hint)
 
 
