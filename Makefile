@@ -1,17 +1,41 @@
 # The two commands of the README:
 #   make html   set everything up (.venv from requirements.txt) and build the site
-#   make test   set everything up, build the site, and run every test
-# Other targets: student (the edition without solutions, and exercise-only
-# notebooks in student/), notebooks (re-execute every chapter and store
-# outputs), lab (JupyterLab on the chapters), bench, clean.
+#   make test   set everything up, lint, build the site and the student edition,
+#               and run every test (the full suite)
+# Other targets:
+#   check      the fast loop: lint, unit tests and doctests (no notebooks, no site)
+#   lint       ruff over the code, nbqa ruff over the chapter notebooks
+#   student    the edition without solutions, and exercise-only notebooks in student/
+#   notebooks  re-execute every chapter and store its outputs
+#   lab        JupyterLab on the chapters
+#   bench      measure builds, notebooks and tests; update the README's table
+#   lock       regenerate constraints.txt, the lock (see CONTRIBUTING.md)
+#   clean      remove _build and student/
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD  := _build/html
+STUDENT_BUILD := _build/student/_build/html
+# pytest-xdist workers for `make test` and `make check`; JOBS=0 runs in one process.
+JOBS   ?= 2
+PYTEST := $(BIN)/python -m pytest $(if $(filter 0,$(JOBS)),,-n $(JOBS) --dist loadfile)
+# What `make lint` checks (the chapters are checked by nbqa).
+LINTED := relu_book tests scripts benchmarks _ext conftest.py
+# Extras locked by `make lock`: every extra in pyproject.toml, installed or not.
+LOCK_EXTRAS := book,test,lab,encryption,frameworks
 
-.PHONY: html student test notebooks lab bench clean
+# What the site is built from. `make html` runs Sphinx only when one of these
+# changed since the last build (Sphinx then re-reads only the pages that did).
+BOOK_SOURCES := _config.yml _toc.yml references.bib $(wildcard *.md chapters/*.ipynb) \
+	$(shell find relu_book _ext _static -type f -not -path '*/__pycache__/*' 2>/dev/null)
+
+# Let Python keep its bytecode caches (ignored by git): without them every run
+# compiles relu_book and pytest rewrites every test module again, seconds each time.
+unexport PYTHONDONTWRITEBYTECODE
+
+.PHONY: html student test check lint notebooks lab bench lock clean
 .DELETE_ON_ERROR:
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -21,17 +45,37 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3"
 	touch $(STAMP)
 
-html: $(STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+html: $(BUILD)/.make-stamp
 	@echo "The site is at $(BUILD)/index.html"
 
-student: $(STAMP)
-	RELU_BOOK_EDITION=student $(BIN)/jupyter-book build . -W -n --keep-going --path-output _build/student
-	$(BIN)/python scripts/make_student_notebooks.py student
-	@echo "The student edition is at _build/student/_build/html/index.html; notebooks in student/"
+$(BUILD)/.make-stamp: $(STAMP) $(BOOK_SOURCES)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	touch $@
 
-test: html student
-	$(BIN)/python -m pytest --cov=relu_book --cov-report=term --cov-fail-under=90
+student: $(STUDENT_BUILD)/.make-stamp student/.make-stamp
+	@echo "The student edition is at $(STUDENT_BUILD)/index.html; notebooks in student/"
+
+$(STUDENT_BUILD)/.make-stamp: $(STAMP) $(BOOK_SOURCES)
+	RELU_BOOK_EDITION=student $(BIN)/jupyter-book build . -W -n --keep-going --path-output _build/student
+	touch $@
+
+student/.make-stamp: $(STAMP) $(wildcard chapters/*.ipynb) scripts/make_student_notebooks.py
+	$(BIN)/python scripts/make_student_notebooks.py student
+	touch $@
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/nbqa ruff chapters
+
+# The full suite: unit tests, doctests, nbval over every chapter (with the
+# stale-figure check), the site, browser and student-edition tests, and the
+# coverage floor.
+test: lint html student
+	$(PYTEST) --cov=relu_book --cov-report=term --cov-fail-under=90
+
+# The fast loop: everything not marked slow (see conftest.py), in under a minute.
+check: lint
+	$(PYTEST) -m "not slow" tests relu_book
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py
@@ -39,10 +83,24 @@ notebooks: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
 
-bench: html student
+bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_activations.py
 	$(BIN)/python benchmarks/bench_frameworks.py
 	$(BIN)/python benchmarks/measure_book.py
 
+# Resolve pyproject.toml's dependencies and every extra in a throw-away venv,
+# under the current lock (so that only what changed moves; delete a pin to
+# upgrade that package, or run `make lock UPGRADE=1` to resolve everything
+# afresh), and write `pip freeze` of it, under the lock's header, to constraints.txt.
+lock:
+	rm -rf _build/lock
+	$(PYTHON) -m venv _build/lock
+	_build/lock/bin/python -m pip install --quiet --upgrade "pip>=24"
+	_build/lock/bin/python -m pip install --quiet $(if $(UPGRADE),,-c constraints.txt) -e ".[$(LOCK_EXTRAS)]"
+	{ sed '/^[^#]/,$$d' constraints.txt; _build/lock/bin/python -m pip freeze --exclude-editable; } > _build/constraints.txt
+	mv _build/constraints.txt constraints.txt
+	rm -rf _build/lock
+	@echo "constraints.txt regenerated: review its diff, then run make notebooks and make test"
+
 clean:
-	rm -rf _build
+	rm -rf _build student

@@ -104,7 +104,9 @@ def markdown(rows, torch) -> str:
     lines = [head, "", "| function | relu_book | PyTorch | ratio | <= 2x |", "| --- | --- | --- | --- | --- |"]
     for r in rows:
         met = "yes" if r["ratio"] <= TARGET else "no"
-        lines.append(f"| `{r['function']}` | {r['relu_book']:.1f} ms | {r['PyTorch']:.1f} ms | {r['ratio']:.2f} | {met} |")
+        lines.append(
+            f"| `{r['function']}` | {r['relu_book']:.1f} ms | {r['PyTorch']:.1f} ms | {r['ratio']:.2f} | {met} |"
+        )
     return "\n".join(lines)
 
 

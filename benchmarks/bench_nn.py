@@ -48,7 +48,7 @@ def race(candidates: dict, repeats: int = REPEATS) -> dict:
         setup()
         for _ in range(50):
             step()
-    best = {name: np.inf for name in candidates}
+    best = dict.fromkeys(candidates, np.inf)
     for _ in range(repeats):
         for name, (setup, step) in candidates.items():
             setup()

@@ -415,7 +415,7 @@ def variant_sweep(lrs, seeds=range(5), variants=None, **kwargs) -> dict:
 # ------------------------------------------------- cost of an evaluation
 
 #: The ufuncs that :func:`transcendental_calls` counts (numpy's and scipy.special's).
-TRANSCENDENTAL_UFUNCS = ("exp", "expm1", "log", "log1p", "logaddexp", "tanh", "erf", "expit")
+TRANSCENDENTAL_UFUNCS = ("exp", "expm1", "log", "log1p", "logaddexp", "tanh", "erf", "ndtr", "expit")
 
 
 class _CountingModule:
@@ -445,8 +445,8 @@ def transcendental_calls(name, n=1000, **params) -> dict:
     the machine and its load: ``relu_book.activations.<name>`` and
     ``<name>_grad`` are run on ``n`` points spread over :math:`[-3, 3]`
     (with 0 among them), and every call of one of
-    :data:`TRANSCENDENTAL_UFUNCS` made by the activation module is counted,
-    weighted by its output size:
+    :data:`TRANSCENDENTAL_UFUNCS` made by the activation module (or by the
+    float64 kernels it calls) is counted, weighted by its output size:
 
     .. math::
 
@@ -478,7 +478,7 @@ def transcendental_calls(name, n=1000, **params) -> dict:
     >>> transcendental_calls("elu")["function"]
     1.0
     """
-    from relu_book import activations
+    from relu_book import _precise, activations
 
     n = _int(n, "n")
     if not isinstance(name, str) or not hasattr(activations, f"{name}_grad"):
@@ -487,15 +487,17 @@ def transcendental_calls(name, n=1000, **params) -> dict:
     x = np.linspace(-3.0, 3.0, n) if n > 1 else np.zeros(1)
     out = {}
     names = set()
-    saved = activations.np, activations.special
+    patched = [(module, attr, getattr(module, attr)) for module in (activations, _precise)
+               for attr in ("np", "special") if hasattr(module, attr)]
     for key, func in (("function", f), ("derivative", df)):
         calls: list = []
-        activations.np = _CountingModule(saved[0], calls)
-        activations.special = _CountingModule(saved[1], calls)
+        for module, attr, original in patched:
+            setattr(module, attr, _CountingModule(original, calls))
         try:
             func(x, **params)
         finally:
-            activations.np, activations.special = saved
+            for module, attr, original in patched:
+                setattr(module, attr, original)
         out[key] = sum(size for _, size in calls) / n
         names.update(u for u, _ in calls)
     out["ufuncs"] = sorted(names)
@@ -523,7 +525,12 @@ def guide_rows(configs, tuned, seeds=range(5), depth=20, width=64) -> list[dict]
     * ``f'(0-)``, ``f'(0+)``: the derivative just left and right of 0
       (:math:`\pm 10^{-9}`), and ``f'(0)``: what ``relu_book`` returns at 0;
     * ``transcendental``: calls per element for the function and its
-      derivative (:func:`transcendental_calls`).
+      derivative (:func:`transcendental_calls`);
+    * ``frameworks at 0``: which one-sided derivative each framework of
+      :data:`relu_book.conventions.CONVENTIONS` returns at 0 (the table of
+      chapter 3): ``left`` where it agrees with ``relu_book`` (which returns
+      the left one), ``right`` where it returns 1, the right derivative of
+      every activation here; ``-`` if the table has no row for it.
 
     Parameters
     ----------
@@ -544,6 +551,8 @@ def guide_rows(configs, tuned, seeds=range(5), depth=20, width=64) -> list[dict]
     >>> row = guide_rows(cfg, {"ReLU": learning_rate_sweep([0.1], seeds=[0], epochs=1)}, seeds=[0], depth=3)[0]
     >>> row["f'(0-)"], row["f'(0+)"], row["f'(0)"], row["transcendental"]
     (0.0, 1.0, 0.0, '0 / 0')
+    >>> row["frameworks at 0"]
+    'PyTorch, JAX, Keras, TF: left'
     """
     from relu_book import registry
     from relu_book.training import gradient_norms_at_init
@@ -575,5 +584,23 @@ def guide_rows(configs, tuned, seeds=range(5), depth=20, width=64) -> list[dict]
                 "f'(0+)": round(right, 6),
                 "f'(0)": round(at_zero, 6),
                 "transcendental": f"{cost['function']:g} / {cost['derivative']:g}",
+                "frameworks at 0": _frameworks_at_zero(act),
             })
     return rows
+
+
+def _frameworks_at_zero(activation: str) -> str:
+    """Which side each framework takes at 0, from chapter 3's table of conventions, as short text."""
+    from relu_book.conventions import CONVENTIONS, FRAMEWORKS
+
+    rows = [r for r in CONVENTIONS.get(activation, ()) if r.at == 0]
+    ours = [r.derivative for r in rows if r.tool == "relu_book"]
+    if not ours:
+        return "-"
+    sides: dict = {}
+    for r in rows:
+        if r.tool in FRAMEWORKS and r.tool not in sum(sides.values(), []):
+            side = "left" if r.derivative == ours[0] else "right" if r.derivative == 1.0 else f"{r.derivative:g}"
+            sides.setdefault(side, []).append(r.tool)
+    short = {"TensorFlow": "TF"}
+    return "; ".join(f"{', '.join(short.get(t, t) for t in tools)}: {side}" for side, tools in sides.items())

@@ -66,7 +66,12 @@ def normalise(nb: nbformat.NotebookNode) -> None:
     nb.metadata = nbformat.NotebookNode({k: v for k, v in nb.metadata.items() if k in KEEP_NOTEBOOK_METADATA})
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     lang = nb.metadata.get("language_info", {})
-    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3", **{k: lang[k] for k in ("codemirror_mode", "file_extension", "mimetype", "nbconvert_exporter") if k in lang}}
+    kept = ("codemirror_mode", "file_extension", "mimetype", "nbconvert_exporter")
+    nb.metadata["language_info"] = {
+        "name": "python",
+        "pygments_lexer": "ipython3",
+        **{k: lang[k] for k in kept if k in lang},
+    }
     count = 0
     for cell in nb.cells:
         cell.metadata.pop("execution", None)

@@ -12,10 +12,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import nbformat
+import numpy as np
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MPL_CONFIG = matplotlib.get_configdir()  # before pytester moves HOME: no font cache to rebuild
@@ -109,7 +109,12 @@ def test_nbval_fails_a_cell_whose_stored_figure_is_stale(pytester, monkeypatch):
     (pytester.path / "scripts" / "check_figures.py").write_text(
         (ROOT / "scripts" / "check_figures.py").read_text(encoding="utf-8"), encoding="utf-8"
     )
-    source = "import matplotlib.pyplot as plt\nfig, ax = plt.subplots(figsize=(2, 2), dpi=40)\nax.plot([0, 1], [0, {y}])\nplt.show()"
+    source = (
+        "import matplotlib.pyplot as plt\n"
+        "fig, ax = plt.subplots(figsize=(2, 2), dpi=40)\n"
+        "ax.plot([0, 1], [0, {y}])\n"
+        "plt.show()"
+    )
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source.format(y=1))])

@@ -233,18 +233,19 @@ def test_elu_calls_one_exponential_per_element_in_each_pass():
     assert set(out["ufuncs"]) <= {"exp", "expm1"}
 
 
-def test_exact_gelu_derivative_needs_both_erf_and_the_gaussian_density():
-    assert transcendental_calls("gelu")["derivative"] == 2.0
+def test_exact_gelu_derivative_needs_both_the_normal_cdf_and_the_gaussian_density():
+    out = transcendental_calls("gelu")
+    assert out["function"] == 1.0 and out["derivative"] == 2.0
 
 
 def test_transcendental_calls_restores_the_activation_module():
     import numpy
     from scipy import special
 
-    from relu_book import activations
+    from relu_book import _precise, activations
 
     transcendental_calls("silu")
-    assert activations.np is numpy and activations.special is special
+    assert activations.np is numpy and _precise.np is numpy and _precise.special is special
 
 
 def test_transcendental_calls_rejects_an_unknown_name():
@@ -265,3 +266,11 @@ def test_guide_rows_read_the_kink_and_the_tuned_runs():
     assert rows["leaky"]["loss"] == np.median(tuned["leaky"]["loss"][0])
     with pytest.raises(ValueError, match="no entry"):
         guide_rows(cfg, {"leaky": tuned["leaky"]}, seeds=[0], depth=3, width=8)
+
+
+def test_guide_rows_read_the_framework_conventions_of_chapter_3():
+    from relu_book.variants import _frameworks_at_zero
+
+    assert _frameworks_at_zero("relu") == "PyTorch, JAX, Keras, TF: left"
+    assert _frameworks_at_zero("leaky_relu") == "PyTorch, TF: left; JAX, Keras: right"
+    assert _frameworks_at_zero("prelu") == "-"
