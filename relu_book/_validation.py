@@ -116,13 +116,15 @@ def integer(value, name: str, low: int | None = 1) -> int:
     TypeError
         If ``value`` is not an integer (``bool`` is refused too).
     ValueError
-        If ``value < low``.
+        If ``value < low``, or ``|value| >= 2**63`` (no count, size or seed of numpy's is that large).
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     value = int(value)
     if low is not None and value < low:
         raise ValueError(f"{name} must be >= {low}, got {value}")
+    if abs(value) >= 2**63:  # no count, size or seed of numpy's is that large (int64)
+        raise ValueError(f"{name} must be < 2**63, got an integer of {len(str(abs(value)))} digits")
     return value
 
 
