@@ -75,7 +75,7 @@ test: lint html student
 
 # The fast loop: everything not marked slow (see conftest.py), in under a minute.
 check: lint
-	$(PYTEST) -m "not slow" tests relu_book
+	$(PYTEST) -m "not slow" --hypothesis-profile=fast tests relu_book
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py
@@ -92,12 +92,15 @@ bench: $(STAMP)
 # under the current lock (so that only what changed moves; delete a pin to
 # upgrade that package, or run `make lock UPGRADE=1` to resolve everything
 # afresh), and write `pip freeze` of it, under the lock's header, to constraints.txt.
+# Local version labels are dropped (torch==2.13.0+cpu is locked as
+# torch==2.13.0, which a machine's own CPU build still satisfies).
 lock:
 	rm -rf _build/lock
 	$(PYTHON) -m venv _build/lock
 	_build/lock/bin/python -m pip install --quiet --upgrade "pip>=24"
 	_build/lock/bin/python -m pip install --quiet $(if $(UPGRADE),,-c constraints.txt) -e ".[$(LOCK_EXTRAS)]"
-	{ sed '/^[^#]/,$$d' constraints.txt; _build/lock/bin/python -m pip freeze --exclude-editable; } > _build/constraints.txt
+	{ sed '/^[^#]/,$$d' constraints.txt; _build/lock/bin/python -m pip freeze --exclude-editable \
+	  | sed -E 's/^([^=]+==[^+]+)[+].*/\1/'; } > _build/constraints.txt
 	mv _build/constraints.txt constraints.txt
 	rm -rf _build/lock
 	@echo "constraints.txt regenerated: review its diff, then run make notebooks and make test"

@@ -9,7 +9,9 @@ applies a conftest.py's per-item hooks only to items below its folder).
    test file needs a decorator, are every nbval cell, every test of the built
    site (marker ``site``: offline checks, browser, student edition), and the
    unit tests in ``SLOW_TESTS``, each measured above 1 s of CPU with
-   ``pytest --durations=30``. `make test` runs everything.
+   ``pytest --durations=30``. `make check` also runs hypothesis with the
+   ``fast`` profile (fewer examples per property). `make test` runs
+   everything, with hypothesis's default profile.
 
 2. Stale figures. nbval compares text outputs only. After nbval has run a
    cell and found its text unchanged, the hook below compares the cell's PNG
@@ -26,18 +28,30 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent
 pytest_plugins = ["pytester"]  # tests/test_check_figures.py runs nbval on notebooks of its own
 
-# Unit tests that take more than about a second of CPU (ids without parameters).
+# Unit tests that take more than about a second of CPU, by node-id prefix.
 SLOW_TESTS = (
-    "tests/test_smooth.py::test_table_",  # smooth.activation_table() takes ~7 s of sympy, once per module
+    # notebook cells executed again outside nbval (frameworks, TenSEAL)
+    "tests/test_framework_listings.py::",
+    "tests/test_encrypted_inference.py::test_encrypted_cells_",
+    # sympy: smooth.activation_table() and registry.kink_table() take seconds, once per module
+    "tests/test_smooth.py::test_table_",
+    "tests/test_registry.py::test_kink_table_",
+    "relu_book/registry.py::relu_book.registry.kink_table",
+    "relu_book/smooth.py::relu_book.smooth.activation_table",
+    "tests/test_smooth.py::test_exact_normal_means_agree_with_quadrature",
+    # small training runs
     "tests/test_variants.py::test_prelu_init_gain_follows_from_the_second_moment_of_a_leaky_relu",
     "tests/test_variants.py::test_matched_gain_keeps_forward_and_backward_signal_of_order_one",
     "tests/test_variants.py::test_unit_gain_changes_the_backward_signal_by_the_predicted_factor_per_layer",
-    "relu_book/registry.py::relu_book.registry.kink_table",
 )
+
+# `pytest --hypothesis-profile=fast` (make check): a quarter of the examples per property.
+settings.register_profile("fast", max_examples=25)
 
 _spec = importlib.util.spec_from_file_location("check_figures", ROOT / "scripts" / "check_figures.py")
 check_figures = sys.modules.setdefault("check_figures", importlib.util.module_from_spec(_spec))

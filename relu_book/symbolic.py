@@ -631,7 +631,9 @@ def _elementwise_min(*args):
     return functools.reduce(np.minimum, args)
 
 
-_ELEMENTWISE_MAX_MIN = {"Max": _elementwise_max, "Min": _elementwise_min}
+_ELEMENTWISE_MAX_MIN = {"elementwise_max": _elementwise_max, "elementwise_min": _elementwise_min}
+_MAX = sympy.Function("elementwise_max", real=True)
+_MIN = sympy.Function("elementwise_min", real=True)
 
 
 def to_numeric(expr, x, *, heaviside_at_zero=None):
@@ -693,9 +695,13 @@ def to_numeric(expr, x, *, heaviside_at_zero=None):
         if not h0.is_number:
             raise TypeError(f"heaviside_at_zero must be a real number, got {h0}")
         expr = expr.replace(lambda e: isinstance(e, sympy.Heaviside), lambda e: sympy.Heaviside(e.args[0], h0))
-    # Max and Min print as numpy.maximum/minimum (elementwise); sympy < 1.14 prints
-    # them as ``amax(asarray([...]), axis=0)``, which breaks on arrays.
-    compiled = sympy.lambdify(x, expr, modules=[_ELEMENTWISE_MAX_MIN, "scipy", "numpy"])
+    # Max and Min become numpy.maximum/minimum (elementwise): sympy < 1.14 prints
+    # them as ``amax(asarray([...]), axis=0)``, which breaks on arrays. They are
+    # renamed to functions that no printer knows, so that lambdify looks them up
+    # in _ELEMENTWISE_MAX_MIN whatever the sympy version.
+    printable = expr.replace(lambda e: isinstance(e, sympy.Max), lambda e: _MAX(*e.args))
+    printable = printable.replace(lambda e: isinstance(e, sympy.Min), lambda e: _MIN(*e.args))
+    compiled = sympy.lambdify(x, printable, modules=[_ELEMENTWISE_MAX_MIN, "scipy", "numpy"])
 
     def numeric(values):
         arr = as_float_array(values, "values")
