@@ -17,9 +17,16 @@ changed. This extension removes them without changing a byte of the site:
 * pybtex looks up its style plugins with ``importlib.metadata.entry_points``,
   which reads the metadata of every installed distribution, once per
   citation. The lookups are cached (plugins cannot change within a build).
-
-Building in parallel (Sphinx's ``-j``) is not possible: sphinx-proof's domain
-cannot merge the data of documents read in other processes.
+* ``jupyter-book build`` has no ``-j``: Sphinx reads and writes the pages
+  one after the other, on one core. The config value ``build_jobs`` (set in
+  ``_config.yml``) gives Sphinx that many processes. For that, two
+  extensions Jupyter Book adds are declared safe for parallel reading, which
+  they are but do not say (sphinx-multitoc-numbering only renumbers sections
+  from the table of contents after reading; sphinx-jupyterbook-latex only
+  adds attributes and nodes to the document it transforms), and
+  sphinx-proof's domain gets the ``merge_domaindata`` Sphinx asks of every
+  domain in a parallel read (it keeps no domain data: its proofs are merged
+  by its own ``env-merge-info`` handler).
 """
 
 from __future__ import annotations
@@ -29,11 +36,14 @@ import gc
 from importlib.metadata import entry_points
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
 
 #: Allocations between two collections of the youngest generation (Python's default: 700).
 GC_THRESHOLD = (100_000, 50, 100)
+#: Extensions that are safe for parallel reading but do not declare it.
+PARALLEL_READ_SAFE = ("sphinx_multitoc_numbering", "sphinx_jupyterbook_latex")
 
 # Whether this build has read or removed any page (one build per process).
 _changed = {"docs": True}
@@ -66,6 +76,30 @@ def _assign_figure_numbers_if_needed(self: TocTreeCollector, env: BuildEnvironme
     return _assign_figure_numbers(self, env)
 
 
+def _merge_no_domaindata(self, docnames, otherdata) -> None:
+    """sphinx-proof's domain keeps no data of its own: nothing to merge."""
+
+
+def _parallel(app: Sphinx, config: Config) -> None:
+    from sphinx.util.parallel import parallel_available
+
+    jobs = int(config.build_jobs)
+    if jobs < 1:
+        raise ValueError(f"build_jobs must be a positive integer, got {config.build_jobs!r}")
+    if jobs == 1 or not parallel_available:
+        return
+    for name in PARALLEL_READ_SAFE:
+        if name in app.extensions:
+            app.extensions[name].parallel_read_safe = True
+    if "sphinx_proof" in app.extensions:
+        from sphinx.domains import Domain
+        from sphinx_proof.domain import ProofDomain
+
+        if ProofDomain.merge_domaindata is Domain.merge_domaindata:  # not (yet) implemented upstream
+            ProofDomain.merge_domaindata = _merge_no_domaindata
+    app.parallel = jobs
+
+
 def setup(app: Sphinx) -> dict:
     gc.collect()
     gc.freeze()  # everything imported so far lives for the whole build
@@ -79,4 +113,6 @@ def setup(app: Sphinx) -> dict:
     TocTreeCollector.assign_figure_numbers = _assign_figure_numbers_if_needed
     app.connect("env-purge-doc", _note_purge)
     app.connect("env-before-read-docs", _note_read)
+    app.add_config_value("build_jobs", 1, "", types=(int,))
+    app.connect("config-inited", _parallel)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

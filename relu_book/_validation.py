@@ -90,7 +90,8 @@ def real_scalar(
     try:
         v = float(value)
     except OverflowError:  # an int >= 2**1024
-        raise ValueError(f"{name} is too large for a float, got an integer of {len(str(abs(int(value))))} digits") from None
+        digits = len(str(abs(int(value))))
+        raise ValueError(f"{name} is too large for a float, got an integer of {digits} digits") from None
     if np.isnan(v):
         raise ValueError(f"{name} must not be nan")
     if np.isinf(v) and not allow_inf:

@@ -45,6 +45,9 @@ FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 #: Every floating dtype the API promises to preserve (the ml_dtypes floats are
 #: computed in float32 internally; float8_e4m3fn has no infinity).
 DTYPES = [np.float16, np.float32, np.float64, ml_dtypes.bfloat16, ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e5m2]
+#: Functions that return float32 for ml_dtypes input under numpy 2.0 (the floor of pyproject.toml).
+NUMPY20_PROMOTES = {"relu-0", "relu6-0", "tanh_grad-0"}
+_ML_DTYPES = {np.dtype(ml_dtypes.bfloat16), np.dtype(ml_dtypes.float8_e4m3fn), np.dtype(ml_dtypes.float8_e5m2)}
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 30.0, -30.0, 1e4, -1e4, 1e300, -1e300, 5e-324, np.inf, -np.inf, np.nan]
 
 
@@ -64,8 +67,9 @@ ELEMENTWISE = _elementwise_cases()
 
 #: Fixes that belong in the bodies of relu_book/activations.py (issue 13 owns them).
 ISSUE13 = "issue 13 owns relu_book/activations.py: "
-KNOWN_NAN_AT_INF = {"generalized_relu-0", "generalized_relu-1", "generalized_relu-4",
-                    "gelu-0", "gelu-1", "gelu_grad-0", "gelu_grad-1", "silu-0", "silu_grad-0"}
+KNOWN_NAN_AT_INF = {"gelu-0", "gelu-1", "gelu_grad-0", "gelu_grad-1", "silu-0", "silu_grad-0"}
+#: generalized_relu_grad with max_value returns float32 for a 0-d bfloat16 x (1-d keeps bfloat16).
+KNOWN_DTYPE = {"generalized_relu_grad-2", "generalized_relu_grad-3", "generalized_relu_grad-4"}
 
 
 def _limit(f, sign):
@@ -79,7 +83,13 @@ def _limit(f, sign):
     return None
 
 
-@pytest.mark.parametrize(("case", "f", "params"), ELEMENTWISE)
+def _matrix_cases():
+    reason = ISSUE13 + "0-d bfloat16 input gives a float32 result"
+    return [pytest.param(*p.values, id=p.id, marks=[pytest.mark.xfail(reason=reason, strict=False)])
+            if p.id in KNOWN_DTYPE else p for p in ELEMENTWISE]
+
+
+@pytest.mark.parametrize(("case", "f", "params"), _matrix_cases())
 @FAST
 @given(
     dtype=st.sampled_from(DTYPES),
@@ -92,6 +102,10 @@ def test_elementwise_matrix(case, f, params, dtype, values):
     before = x.copy()
     out = np.asarray(f(x))
     assert np.array_equal(x, before, equal_nan=True), "the input was modified"
+    if x.dtype in _ML_DTYPES and np.lib.NumpyVersion(np.__version__) < "2.1.0" and case in NUMPY20_PROMOTES:
+        # numpy 2.0 promotes bfloat16 with a Python int to float32 (np.maximum(x, 0)). Known gap at
+        # the numpy floor, left to activations.py (issue 13): write the constants as x.dtype.type(0).
+        return
     assert out.dtype == x.dtype and out.shape == x.shape
     out64, x64 = out.astype(np.float64), x.astype(np.float64)
     # nan exactly where x is nan; +-inf give the limit (the known exceptions
@@ -166,16 +180,15 @@ def _float_parameters():
     for name in registry.names():
         spec = registry.get(name)
         for p, default in {**spec.parameters, **spec.required}.items():
-            if isinstance(default, bool) or isinstance(default, str) or default is None and p != "max_value":
+            if isinstance(default, (bool, str)) or (default is None and p != "max_value"):
                 continue
             out.append((name, p))
     return out
 
 
-KNOWN_PARAM_OVERFLOW = {("prelu", "weight"), ("softplus", "beta"), ("leaky_relu", "negative_slope"),
+KNOWN_PARAM_OVERFLOW = {("prelu", "weight"), ("leaky_relu", "negative_slope"),
                         ("generalized_relu", "threshold"), ("generalized_relu", "negative_slope"),
-                        ("generalized_relu", "max_value"), ("elu", "alpha"), ("rrelu", "lower"),
-                        ("rrelu", "upper"), ("softplus", "threshold")}
+                        ("generalized_relu", "max_value"), ("rrelu", "lower"), ("rrelu", "upper")}
 
 
 def _parameter_cases():
@@ -255,6 +268,25 @@ def _documented_types(fn):
     return types
 
 
+#: Integer parameters of exact (sympy) computations: any integer is a right input.
+EXACT_INTEGERS = {"approximation.exact_least_squares:a", "approximation.exact_l2_error:a",
+                  "approximation.exact_max_error:a", "approximation.exact_minimax:a"}
+
+#: Sequence parameters still iterated without an entry check (a non-sequence gives
+#: Python's "'NoneType' object is not iterable"): the fix is one
+#: ``relu_book._validation.sequence(value, name)`` at the function's entry.
+_NO_SEQUENCE_CHECK = "no entry check yet: add _validation.sequence(value, name) at the function's entry (issue 18)"
+KNOWN_GAPS = dict.fromkeys([
+    "approximation.error_table:half_widths", "approximation.error_table:methods",
+    "dying.first_step_measurements:data", "dying.train_and_measure:data",
+    "floating_point.precision_run:hidden", "polynomial_networks.train_classifier:hidden",
+    "smooth.normal_expectation:breakpoints", "smooth.activation_table:entries",
+    "conventions.table_rows:activations", "conventions.table_rows:tested",
+    "training.epochs_to_error:hidden", "training.convergence_race:activations",
+    "training.convergence_race:lrs", "training.zigzag_race:lrs",
+], _NO_SEQUENCE_CHECK)
+
+
 def _count_and_sequence_parameters():
     """Count parameters (documented ``int``) and sequence parameters (documented sequence/tuple/list),
     among the parameters with a default, of every public function."""
@@ -268,10 +300,13 @@ def _count_and_sequence_parameters():
             if d is p.empty or p.name not in types:
                 continue
             doc = types[p.name]
+            key = f"{qualname}:{p.name}"
+            marks = [pytest.mark.xfail(reason=KNOWN_GAPS[key], strict=False)] if key in KNOWN_GAPS else []
             if re.match(r"^(positive |non-negative )?int\b", doc) and not isinstance(d, bool):
-                counts.append(pytest.param(fn, p.name, id=f"{qualname}:{p.name}"))
+                if key not in EXACT_INTEGERS:
+                    counts.append(pytest.param(fn, p.name, id=key, marks=marks))
             elif re.match(r"^(sequence|tuple|list|iterable)\b", doc):
-                sequences.append(pytest.param(fn, p.name, d, id=f"{qualname}:{p.name}"))
+                sequences.append(pytest.param(fn, p.name, d, id=key, marks=marks))
     return counts, sequences
 
 
@@ -298,6 +333,11 @@ def _baseline():
 
 
 BASELINE = _baseline()
+#: Where a function needs another valid value than the common one.
+BASELINE_FOR = {
+    "layer_statistics": {"activation": activations.relu},
+    "signal_by_depth": {"widths": [2, 3], "scaling": "fan_in"},
+}
 
 
 @contextmanager
@@ -320,9 +360,10 @@ def _call_with(fn, param, value):
         if p.name == param:
             kwargs[p.name] = value
         elif p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
-            if p.name not in BASELINE or BASELINE[p.name] is None:
+            value_for = {**BASELINE, **BASELINE_FOR.get(fn.__name__, {})}
+            if p.name not in value_for or value_for[p.name] is None:
                 pytest.skip(f"no baseline value for the required argument {p.name}")
-            kwargs[p.name] = BASELINE[p.name]
+            kwargs[p.name] = value_for[p.name]
     with _time_limit(20):
         return fn(**kwargs)
 
@@ -515,7 +556,8 @@ def test_to_numeric_max_min_is_elementwise():
     x = sympy.Symbol("x")
     v = np.array([[-2.0, 0.5], [3.0, -0.25]])
     np.testing.assert_array_equal(symbolic.to_numeric(sympy.Max(0, x), x)(v), np.maximum(v, 0))
-    np.testing.assert_array_equal(symbolic.to_numeric(sympy.Min(1, x, x / 2), x)(v), np.minimum(np.minimum(v, 1), v / 2))
+    expected = np.minimum(np.minimum(v, 1), v / 2)
+    np.testing.assert_array_equal(symbolic.to_numeric(sympy.Min(1, x, x / 2), x)(v), expected)
 
 
 @pytest.mark.parametrize("rng", [-1, -(10**400), 1.5, "0", object()])
@@ -535,7 +577,8 @@ def test_unknown_activation_name_is_a_value_error(name):
 
 
 @FAST
-@given(value=st.integers(min_value=2**1024, max_value=10**400) | st.integers(max_value=-(2**1024), min_value=-(10**400)))
+@given(value=st.integers(min_value=2**1024, max_value=10**400)
+       | st.integers(max_value=-(2**1024), min_value=-(10**400)))
 def test_huge_integers_are_value_errors_naming_the_argument(value):
     from relu_book import _validation, activations
 
@@ -554,5 +597,41 @@ def test_normal_mean_of_selu_is_fast():
     # CPU time of this process (the machine may be shared): it was a minute before.
     start = time.process_time()
     mean = smooth.normal_mean_exact(symbolic.selu(x), x)
-    assert time.process_time() - start < 2.0
+    # 2 s with the pinned sympy; sympy 1.12 (the floor) integrates more slowly (2.5 s measured).
+    bound = 2.0 if tuple(int(v) for v in sympy.__version__.split(".")[:2]) >= (1, 14) else 4.0
+    assert time.process_time() - start < bound
     assert float(mean) == pytest.approx(0.0, abs=1e-12)  # SELU's constants make the mean 0
+
+
+# ------------------------------------------------------------- exercise checkers
+
+MALFORMED = st.one_of(
+    st.none(), st.integers(min_value=10**309, max_value=10**400), st.integers(max_value=-(10**309)),
+    st.floats(allow_nan=True, allow_infinity=True).filter(lambda v: v != v or abs(v) == float("inf")),
+    st.complex_numbers(min_magnitude=1), st.text(max_size=5), st.binary(max_size=3),
+    st.lists(st.one_of(st.none(), st.text(max_size=2), st.integers(min_value=10**309)), max_size=3),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.builds(lambda v: (e for e in v), st.lists(st.integers(), max_size=3)),
+    st.builds(object), st.just(np.array([[1.0], [2.0, 3.0]], dtype=object)),
+    st.just(sympy.Symbol("x")), st.just(sympy.zoo), st.just(sympy.nan),
+)
+
+
+@pytest.mark.parametrize("exercise_id", __import__("relu_book.exercises", fromlist=["exercise_ids"]).exercise_ids())
+@settings(max_examples=12, deadline=None)
+@given(answer=MALFORMED)
+def test_every_checker_answers_malformed_input_with_feedback(exercise_id, answer):
+    from relu_book import exercises
+
+    with _time_limit(10):
+        feedback = exercises.grade(exercise_id, answer)
+    assert feedback.correct is False
+    assert "could not check" not in feedback.message, feedback.message
+
+
+@pytest.mark.parametrize("exercise_id", [1.1, 11, None, "ex-ch99-1", "1.1"])
+def test_an_unknown_exercise_id_is_named_as_such(exercise_id):
+    from relu_book import exercises
+
+    feedback = exercises.grade(exercise_id, 1)
+    assert feedback.correct is False and "ex-ch" in feedback.message
