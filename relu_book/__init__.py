@@ -14,7 +14,7 @@ entry per activation: its kinks, parameters and figure style),
 :mod:`relu_book.exercises` (answer checkers for the exercises).
 """
 
-from relu_book.activations import *  # noqa: F401,F403
+from relu_book.activations import *  # noqa: F403
 from relu_book.activations import __all__ as _activation_names
 
 __version__ = "0.1.0"

@@ -82,7 +82,9 @@ def _breakpoints(breakpoints, a: float) -> list[float]:
 
 def _series(p, name: str = "p"):
     if not isinstance(p, (Legendre, Chebyshev, np.polynomial.Polynomial)):
-        raise TypeError(f"{name} must be a numpy.polynomial series (Legendre, Chebyshev or Polynomial), got {type(p).__name__}")
+        raise TypeError(
+            f"{name} must be a numpy.polynomial series (Legendre, Chebyshev or Polynomial), got {type(p).__name__}"
+        )
     return p
 
 
@@ -680,7 +682,9 @@ def error_table(degrees, half_widths=(1.0,), methods=None):
         for a in half_widths:
             for d in degrees:
                 p = APPROXIMATIONS[m](d, a)
-                rows.append({"method": m, "degree": d, "a": a, "max error": max_error(p, a), "L2 error": l2_error(p, a)})
+                rows.append(
+                    {"method": m, "degree": d, "a": a, "max error": max_error(p, a), "L2 error": l2_error(p, a)}
+                )
     return rows
 
 

@@ -36,7 +36,7 @@ array([0. , 0.5, 1. ])
 from __future__ import annotations
 
 import numbers
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 
-def _lift(value, like: "Var | None" = None) -> "Var":
+def _lift(value, like: Var | None = None) -> Var:
     """Return ``value`` as a :class:`Var` (a constant if it is not one already).
 
     A Python number takes the dtype of ``like`` (as numpy treats Python
@@ -138,7 +138,7 @@ class Var:
         return f"Var({np.array2string(self.value, separator=', ')}, op={self.op!r})"
 
     # --------------------------------------------------------------- operators
-    def __add__(self, other) -> "Var":
+    def __add__(self, other) -> Var:
         other = _lift(other, self)
         return Var(
             self.value + other.value,
@@ -147,13 +147,13 @@ class Var:
             _op="add",
         )
 
-    def __radd__(self, other) -> "Var":
+    def __radd__(self, other) -> Var:
         return _lift(other, self) + self
 
-    def __neg__(self) -> "Var":
+    def __neg__(self) -> Var:
         return Var(-self.value, _parents=(self,), _vjp=lambda g: (-g,), _op="neg")
 
-    def __sub__(self, other) -> "Var":
+    def __sub__(self, other) -> Var:
         other = _lift(other, self)
         return Var(
             self.value - other.value,
@@ -162,10 +162,10 @@ class Var:
             _op="sub",
         )
 
-    def __rsub__(self, other) -> "Var":
+    def __rsub__(self, other) -> Var:
         return _lift(other, self) - self
 
-    def __mul__(self, other) -> "Var":
+    def __mul__(self, other) -> Var:
         other = _lift(other, self)
         a, b = self.value, other.value
         return Var(
@@ -175,13 +175,13 @@ class Var:
             _op="mul",
         )
 
-    def __rmul__(self, other) -> "Var":
+    def __rmul__(self, other) -> Var:
         return _lift(other, self) * self
 
-    def __abs__(self) -> "Var":
+    def __abs__(self) -> Var:
         return absolute(self)
 
-    def sum(self) -> "Var":
+    def sum(self) -> Var:
         """Sum of all entries, as a 0-d :class:`Var`."""
         shape = self.shape
         return Var(
@@ -192,7 +192,7 @@ class Var:
         )
 
     # ---------------------------------------------------------------- backward
-    def _topological_order(self) -> list["Var"]:
+    def _topological_order(self) -> list[Var]:
         order: list[Var] = []
         seen: set[int] = set()
         stack: list[tuple[Var, bool]] = [(self, False)]

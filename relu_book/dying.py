@@ -953,7 +953,8 @@ def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
 
     .. math::
 
-        H v \approx \frac{\nabla\mathcal L(\theta + \varepsilon v) - \nabla\mathcal L(\theta - \varepsilon v)}{2\varepsilon},
+        H v \approx \frac{\nabla\mathcal L(\theta + \varepsilon v)
+                         - \nabla\mathcal L(\theta - \varepsilon v)}{2\varepsilon},
         \qquad \lVert v\rVert = 1,
 
     and power iteration :math:`v \leftarrow Hv / \lVert Hv\rVert` from a

@@ -47,8 +47,9 @@ Everything is vectorised over the batch and computed in the model's dtype
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -330,10 +331,7 @@ class PReLU(Activation):
         """Return ``(grad_z, {"weight": dL/da})``, summing over the batch (and the units if shared)."""
         grad_x, partial_a = prelu_grad(z, self.params["weight"])
         grad_a = grad_h * partial_a
-        if self.mode == "shared":
-            grad_w = np.sum(grad_a).reshape(1)
-        else:
-            grad_w = np.sum(grad_a, axis=0)
+        grad_w = np.sum(grad_a).reshape(1) if self.mode == "shared" else np.sum(grad_a, axis=0)
         return grad_h * grad_x, {"weight": grad_w}
 
     def __repr__(self) -> str:

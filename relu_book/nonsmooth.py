@@ -44,7 +44,6 @@ from scipy import optimize
 
 from relu_book import autodiff as ad
 from relu_book._validation import as_float_array, integer, real_scalar, seed_list
-
 from relu_book.calculus import clarke_gradient as _clarke_gradient
 
 __all__ = [
@@ -1159,7 +1158,9 @@ def relu_outputs_per_image(config, image_size=32):
             if entry != "M":
                 raise ValueError(f"config entries must be positive ints or 'M', got {entry!r}")
             if size % 2:
-                raise ValueError(f"image_size is too small or not divisible for the poolings of config, got {image_size}")
+                raise ValueError(
+                    f"image_size is too small or not divisible for the poolings of config, got {image_size}"
+                )
             size //= 2
         else:
             total += integer(entry, "each config entry") * size * size

@@ -256,7 +256,7 @@ def _draw(ax, pieces, kinks, func, color, name, always_mark, mark_label):
         dot_x.append(k)
         dot_y.append(_evaluate(func, np.array([k]), name)[0])
     if dot_x:
-        style = dict(linestyle="none", marker="o", markersize=7, markeredgewidth=1.6, clip_on=False)
+        style = {"linestyle": "none", "marker": "o", "markersize": 7, "markeredgewidth": 1.6, "clip_on": False}
         ax.plot(open_x, open_y, markerfacecolor="white", markeredgecolor=color,
                 label="one-sided limits", zorder=3, **style)
         ax.plot(dot_x, dot_y, markerfacecolor=color, markeredgecolor=color,

@@ -41,10 +41,10 @@ from numpy.polynomial import Chebyshev, Legendre, Polynomial
 
 from relu_book import approximation
 from relu_book._validation import as_float_array, integer, real_scalar
+from relu_book.nn import MLP, Activation, _inputs, register_activation, train
 
 # The data set and the error rate of chapter 4, imported in this one place.
 from relu_book.training import make_spirals, training_error
-from relu_book.nn import MLP, Activation, _inputs, register_activation, train
 
 __all__ = [
     "PolynomialActivation",

@@ -16,8 +16,8 @@ r"""Facts about the smooth relatives of ReLU, computed: SELU's constants, extrem
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import sympy
@@ -328,7 +328,11 @@ def layer_statistics(activation, *, depth=30, width=128, n_samples=256, seeds=(0
     width = _int(width, "width", 1)
     n_samples = _int(n_samples, "n_samples", 1)
     seeds = seed_list(seeds)
-    var_w = 1.0 / width if weight_variance is None else real_scalar(weight_variance, "weight_variance", low=0.0, low_inclusive=False)
+    var_w = (
+        1.0 / width
+        if weight_variance is None
+        else real_scalar(weight_variance, "weight_variance", low=0.0, low_inclusive=False)
+    )
     means = np.empty((len(seeds), depth))
     variances = np.empty((len(seeds), depth))
     for i, seed in enumerate(seeds):
@@ -503,7 +507,10 @@ def value_range(f, expr, x, window=10.0, num=4001):
 
     low_closed = np.isfinite(low) and abs(gmin - low) <= 1e-12
     high_closed = np.isfinite(high) and abs(gmax - high) <= 1e-12
-    text = ("[" if low_closed else "(") + end(low, low_closed) + ", " + end(high, high_closed) + ("]" if high_closed else ")")
+    text = (
+        ("[" if low_closed else "(") + end(low, low_closed) + ", " + end(high, high_closed)
+        + ("]" if high_closed else ")")
+    )
     return text, low, high
 
 
@@ -597,7 +604,7 @@ def activation_table(entries=TABLE_ENTRIES, grid=(-10.0, 10.0), num=4001):
         points = calculus.breakpoints(expr, z)
         kink_at_zero = any(p == 0 for p in points) and not calculus.is_differentiable_at(expr, z, 0)
         g0 = float(np.asarray(e.grad(np.array([0.0])))[0])
-        mean = normal_expectation(lambda t: float(np.asarray(e.function(np.array([t])))[0]),
+        mean = normal_expectation(lambda t, e=e: float(np.asarray(e.function(np.array([t])))[0]),
                                   breakpoints=[float(p) for p in points])
         exact = normal_mean_exact(expr, z) if e.exact_mean else None
         rows.append({

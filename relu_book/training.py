@@ -588,7 +588,9 @@ def zigzag_race(lrs=(0.3, 0.5, 1.0, 1.5, 2.0, 3.0), tuning_seeds=(100, 101, 102)
     tuning_seeds = seed_list(tuning_seeds, "tuning_seeds")
     seeds = seed_list(seeds)
     if set(tuning_seeds) & set(seeds):
-        raise ValueError(f"tuning_seeds and seeds must be disjoint, both contain {sorted(set(tuning_seeds) & set(seeds))}")
+        raise ValueError(
+            f"tuning_seeds and seeds must be disjoint, both contain {sorted(set(tuning_seeds) & set(seeds))}"
+        )
     results = {}
     for inputs in ("positive", "centred"):
         tuning = np.array([np.median([zigzag_sgd(inputs, lr, s, **kwargs)["steps"] for s in tuning_seeds])

@@ -7,9 +7,9 @@ import math
 import ml_dtypes
 import numpy as np
 import pytest
+from framework_imports import require
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from framework_imports import require
 from hypothesis.extra import numpy as hnp
 
 import relu_book as rb
@@ -175,7 +175,9 @@ def test_generalized_relu_with_negative_slope_is_leaky_relu_with_jax_rule_at_zer
     x = np.linspace(-4, 4, 81)
     np.testing.assert_allclose(rb.generalized_relu(x, negative_slope=0.3), rb.leaky_relu(x, 0.3))
     away = x != 0
-    np.testing.assert_array_equal(rb.generalized_relu_grad(x, negative_slope=0.3)[away], rb.leaky_relu_grad(x, 0.3)[away])
+    np.testing.assert_array_equal(
+        rb.generalized_relu_grad(x, negative_slope=0.3)[away], rb.leaky_relu_grad(x, 0.3)[away]
+    )
     # Keras calls jax.nn.leaky_relu, where(x >= 0, x, a x): slope 1 at 0 (PyTorch: a)
     assert float(rb.generalized_relu_grad(0.0, negative_slope=0.3)) == 1.0
 
@@ -211,8 +213,8 @@ def test_softplus_switches_to_identity_above_threshold_as_pytorch():
 
 
 def test_selu_constants_match_pytorch():
-    assert act.SELU_ALPHA == pytest.approx(1.6732632423543772)
-    assert act.SELU_SCALE == pytest.approx(1.0507009873554805)
+    assert pytest.approx(1.6732632423543772) == act.SELU_ALPHA
+    assert pytest.approx(1.0507009873554805) == act.SELU_SCALE
 
 
 def test_gelu_tanh_form_is_close_to_exact_form():

@@ -120,7 +120,7 @@ def test_input_array_is_neither_mutated_nor_aliased():
 def test_relu_derivative_is_at_zero_value_at_zero_and_matches_activations_elsewhere():
     x = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
     for c in (0.0, 0.25, 1.0):
-        np.testing.assert_array_equal(grad(lambda v: relu(v, at_zero=c), x), activations.relu_grad(x, at_zero=c))
+        np.testing.assert_array_equal(grad(lambda v, c=c: relu(v, at_zero=c), x), activations.relu_grad(x, at_zero=c))
 
 
 def test_relu_value_matches_activations_relu():
@@ -137,7 +137,7 @@ def test_relu_minus_relu_of_minus_x_equals_x_but_has_derivative_zero_at_zero():
 
 def test_relu_minus_relu_of_minus_x_gets_the_true_derivative_only_with_relu_prime_zero_one_half():
     for c, expected in [(0.0, 0.0), (0.5, 1.0), (1.0, 2.0)]:
-        assert float(grad(lambda v: relu(v, at_zero=c) - relu(-v, at_zero=c), 0.0)) == expected
+        assert float(grad(lambda v, c=c: relu(v, at_zero=c) - relu(-v, at_zero=c), 0.0)) == expected
 
 
 @pytest.mark.parametrize(
@@ -207,7 +207,7 @@ def test_heaviside_has_value_h0_at_zero_and_zero_derivative():
 
 def test_x_times_heaviside_has_derivative_h0_at_zero():
     for h0 in (0.0, 0.5, 1.0):
-        assert float(grad(lambda v: v * heaviside(v, at_zero=h0), 0.0)) == h0
+        assert float(grad(lambda v, h0=h0: v * heaviside(v, at_zero=h0), 0.0)) == h0
 
 
 def test_autodiff_of_relu_and_finite_differences_disagree_at_zero_as_documented():

@@ -320,7 +320,12 @@ def test_dense_backward_rejects_non_real_grad_out():
         (1, (3, 3), r"X must have shape \(n, d\) = \(4, \.\.\.\) to match A of shape \(4, 4\), got \(3, 3\)"),
         (2, (2, 5), r"W0 must have shape \(d, h\) = \(3, \.\.\.\) to match X of shape \(4, 3\), got \(2, 5\)"),
         (3, (4, 2), r"W1 must have shape \(h, k\) = \(5, \.\.\.\) to match W0 of shape \(3, 5\), got \(4, 2\)"),
-        (4, (4, 3), r"Y must have shape \(n, k\) = \(4, 2\) to match A of shape \(4, 4\) and W1 of shape \(5, 2\), got \(4, 3\)"),
+        (
+            4,
+            (4, 3),
+            r"Y must have shape \(n, k\) = \(4, 2\) to match A of shape \(4, 4\) and W1 of shape \(5, 2\), "
+            r"got \(4, 3\)",
+        ),
     ],
 )
 def test_graph_layer_rejects_shapes_that_do_not_chain(position, shape, message):

@@ -82,7 +82,7 @@ CONSOLE: dict[str, list[str]] = {}
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - the name http.server expects
+    def do_GET(self):
         if self.path.startswith("/__harness__/"):
             body = HARNESS.format(page=self.path[len("/__harness__/"):]).encode()
             self.send_response(200)

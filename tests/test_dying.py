@@ -75,7 +75,9 @@ def test_monte_carlo_is_reproducible_and_seed_dependent():
 def test_zero_bias_network_dead_at_one_positive_input_is_dead_on_a_positive_grid():
     # positive homogeneity: x = 1 decides for every x > 0
     grid = np.linspace(0.1, 5.0, 17)
-    assert born_dead_fraction(8, 2, trials=3000, seed=5, inputs=grid) == born_dead_probability(8, 2, trials=3000, seed=5)
+    assert born_dead_fraction(8, 2, trials=3000, seed=5, inputs=grid) == born_dead_probability(
+        8, 2, trials=3000, seed=5
+    )
 
 
 def test_whole_line_estimate_lies_within_its_bounds():
@@ -191,7 +193,10 @@ def test_tracker_records_one_row_per_epoch_and_never_stops_training():
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
-    [({"X": np.zeros(3)}, ValueError, "X must be a 2-D array"), ({"X": np.zeros((2, 2)), "every": 0}, ValueError, "every must be >= 1")],
+    [
+        ({"X": np.zeros(3)}, ValueError, "X must be a 2-D array"),
+        ({"X": np.zeros((2, 2)), "every": 0}, ValueError, "every must be >= 1"),
+    ],
 )
 def test_tracker_validates_its_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):

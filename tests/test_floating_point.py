@@ -66,7 +66,9 @@ def test_synthetic_digits_border_is_background():
     assert np.all(images[:, 0, :] == 0) and np.all(images[:, :, -1] == 0)
 
 
-@pytest.mark.parametrize("bad, exc, msg", [(0, ValueError, "n must be >= 1, got 0"), (2.5, TypeError, "n must be an integer, got float")])
+@pytest.mark.parametrize(
+    "bad, exc, msg", [(0, ValueError, "n must be >= 1, got 0"), (2.5, TypeError, "n must be an integer, got float")]
+)
 def test_synthetic_digits_bad_n_is_refused(bad, exc, msg):
     with pytest.raises(exc, match=msg):
         synthetic_digits(bad)
@@ -127,7 +129,9 @@ def test_matmul_in_shape_mismatch_is_refused():
 
 
 def test_matmul_in_unknown_precision_is_refused():
-    with pytest.raises(ValueError, match="dtype must be one of 'float64', 'float32', 'float16', 'bfloat16', got 'float8'"):
+    with pytest.raises(
+        ValueError, match="dtype must be one of 'float64', 'float32', 'float16', 'bfloat16', got 'float8'"
+    ):
         matmul_in(np.ones((1, 1)), np.ones((1, 1)), "float8")
     with pytest.raises(ValueError, match="dtype must be one of"):
         matmul_in(np.ones((1, 1)), np.ones((1, 1)), np.int32)
@@ -206,7 +210,9 @@ def test_precision_run_names_the_accumulation_precision():
     assert run.precision == "float16 (accumulate float32)"
 
 
-@pytest.mark.parametrize("kwargs, msg", [({"steps": 0}, "steps must be >= 1, got 0"), ({"lr": 0.0}, "lr must be > 0.0")])
+@pytest.mark.parametrize(
+    "kwargs, msg", [({"steps": 0}, "steps must be >= 1, got 0"), ({"lr": 0.0}, "lr must be > 0.0")]
+)
 def test_precision_run_bad_arguments_are_refused(kwargs, msg):
     with pytest.raises(ValueError, match=msg):
         precision_run("float32", **kwargs)

@@ -48,7 +48,7 @@ def _stored(cell) -> str:
 def _run(source: str, namespace: dict) -> str:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(source, "<listing>", "exec"), namespace)  # noqa: S102 - the book's own cells
+        exec(compile(source, "<listing>", "exec"), namespace)
     return out.getvalue()
 
 

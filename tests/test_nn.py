@@ -530,7 +530,11 @@ def test_prelu_float32_model_keeps_float32_slopes_and_gradients():
         ({"prelu_mode": "channel"}, ValueError, "prelu_mode must be one of 'shared', 'unit', got 'channel'"),
         ({"prelu_init": float("nan")}, ValueError, "prelu_init must not be nan"),
         ({"prelu_init": "0.25"}, TypeError, "prelu_init must be a real number, got str"),
-        ({"negative_slope": 0.1}, TypeError, r"activation 'prelu' got unexpected keyword arguments \['negative_slope'\]"),
+        (
+            {"negative_slope": 0.1},
+            TypeError,
+            r"activation 'prelu' got unexpected keyword arguments \['negative_slope'\]",
+        ),
     ],
 )
 def test_prelu_bad_arguments_raise_clear_errors(kwargs, error, match):

@@ -13,8 +13,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from relu_book import autodiff as ad
-from relu_book import nonsmooth as ns
 from relu_book import calculus, symbolic
+from relu_book import nonsmooth as ns
 
 x, y = sp.symbols("x y", real=True)
 

@@ -71,8 +71,12 @@ def test_no_errors_warnings_or_object_reprs_in_outputs(nb):
             # A figure's display data carries a text/plain repr that is never shown.
             plain = "" if "image/png" in data else str(data.get("text/plain", ""))
             text = out.get("text", "") + plain
-            assert not re.search(r"<[\w.]+ (object )?at 0x[0-9a-f]+>", text), f"object repr in: {cell.source[:80]}"
-            assert not re.search(r"<Figure size", text), f"figure repr (end the cell with plt.show()): {cell.source[:80]}"
+            assert not re.search(r"<[\w.]+ (object )?at 0x[0-9a-f]+>", text), (
+                f"object repr in: {cell.source[:80]}"
+            )
+            assert not re.search(r"<Figure size", text), (
+                f"figure repr (end the cell with plt.show()): {cell.source[:80]}"
+            )
 
 
 def test_every_figure_has_a_caption_and_alt_text(nb):

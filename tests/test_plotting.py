@@ -6,14 +6,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.colors as mcolors  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-import relu_book as rb  # noqa: E402
-from relu_book import registry  # noqa: E402
-from relu_book.plotting import (  # noqa: E402
+import relu_book as rb
+from relu_book import registry
+from relu_book.plotting import (
     COLORS,
     HOUSE_STYLE,
     OKABE_ITO,

@@ -176,7 +176,9 @@ def test_table_means_agree_with_quadrature(table):
     for row in table.values():
         entry = next(e for e in smooth.TABLE_ENTRIES if e.name == row["activation"])
         points = [float(p) for p in calculus.breakpoints(entry.expr(z), z)]
-        numeric = smooth.normal_expectation(lambda t: float(np.asarray(entry.function(np.array([t])))[0]), breakpoints=points)
+        numeric = smooth.normal_expectation(
+            lambda t, entry=entry: float(np.asarray(entry.function(np.array([t])))[0]), breakpoints=points
+        )
         assert row["E[f(Z)]"] == pytest.approx(numeric, abs=1e-11)
     assert table["selu"]["E[f(Z)]"] == 0.0
     assert table["relu"]["how"] == "sympy" and table["silu"]["how"] == "quadrature"

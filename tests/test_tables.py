@@ -6,7 +6,10 @@ import pytest
 
 from relu_book.tables import format_cell, markdown_table, text_table
 
-ROWS = [{"method": "least squares", "degree": 2, "max error": 0.09375}, {"method": "Chebyshev", "degree": 16, "max error": 0.0176}]
+ROWS = [
+    {"method": "least squares", "degree": 2, "max error": 0.09375},
+    {"method": "Chebyshev", "degree": 16, "max error": 0.0176},
+]
 
 
 def test_markdown_table_has_header_rule_and_one_line_per_row():

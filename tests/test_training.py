@@ -177,7 +177,7 @@ def test_zigzag_centred_inputs_move_the_weights_in_opposite_directions_often():
 
 
 def test_zigzag_centred_inputs_are_the_positive_ones_minus_their_mean():
-    assert RELU_NORMAL_MEAN == pytest.approx(1 / np.sqrt(2 * np.pi))
+    assert pytest.approx(1 / np.sqrt(2 * np.pi)) == RELU_NORMAL_MEAN
     for seed in range(20):
         # from w = 0 with w* = (1, 0) and lr 1 the first step is x_1 x, so its first entry is x_1^2
         pos = zigzag_sgd("positive", 1.0, seed, steps=1, target=(1.0, 0.0))["path"][1, 0]

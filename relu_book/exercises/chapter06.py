@@ -132,7 +132,12 @@ def check_generalized_relu_grad(answer) -> Feedback:
             hint,
         )
     if wrong == ["x = 4"]:
-        return Feedback(False, "only x = 4 is off: Keras clips with jnp.clip, and JAX splits the gradient of a tie of minimum evenly: 1/2 (0 only for max_value=6 without threshold, where Keras calls relu6).", hint)
+        return Feedback(
+            False,
+            "only x = 4 is off: Keras clips with jnp.clip, and JAX splits the gradient of a tie of minimum "
+            "evenly: 1/2 (0 only for max_value=6 without threshold, where Keras calls relu6).",
+            hint,
+        )
     return Feedback(False, f"wrong at {', '.join(wrong)}.", hint)
 
 
