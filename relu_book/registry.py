@@ -217,9 +217,16 @@ def _selu_kinks():
 
 
 def _generalized_relu_kinks(negative_slope, max_value, threshold):
-    kinks = {threshold: negative_slope}
+    # What jax.grad returns through keras.activations.relu (Keras 3 on JAX).
+    if negative_slope != 0 and max_value is None and threshold == 0:
+        return {0.0: 1.0}  # Keras calls jax.nn.leaky_relu: where(x >= 0, x, a x)
+    if threshold == 0 and max_value == 6:
+        return {0.0: 0.0, 6.0: 0.0}  # Keras calls jax.nn.relu6
+    kinks = {threshold: 0.0}  # x is kept only where x > threshold
     if max_value is not None:
-        kinks[max_value] = 0.0
+        kinks[max_value] = 0.5  # jnp.clip's minimum splits a tie evenly
+        if threshold < 0:
+            kinks[0.0] = 0.5  # ... and so does its maximum, at 0
     return kinks
 
 

@@ -79,7 +79,8 @@ def test_kink_values_are_floats_at_the_defaults_and_at_the_examples():
     assert registry.get("elu").kinks_at(alpha=2) == {0.0: 2.0}
     assert registry.get("softplus").kinks_at(beta=2, threshold=5) == {2.5: pytest.approx(1 / (1 + np.exp(-5.0)))}
     generalized = registry.get("generalized_relu")
-    assert generalized.kinks_at(max_value=4, threshold=1, negative_slope=0.5) == {1.0: 0.5, 4.0: 0.0}
+    # Keras: 0 at the threshold, 1/2 where the cap ties
+    assert generalized.kinks_at(max_value=4, threshold=1, negative_slope=0.5) == {1.0: 0.0, 4.0: 0.5}
 
 
 def test_bad_names_and_parameters_are_refused():
