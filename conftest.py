@@ -33,7 +33,8 @@ from hypothesis import settings
 ROOT = Path(__file__).resolve().parent
 pytest_plugins = ["pytester"]  # tests/test_check_figures.py runs nbval on notebooks of its own
 
-# Unit tests that take more than about a second of CPU, by node-id prefix.
+# Unit tests that take more than about a second of CPU, or more than 0.3 s a case,
+# by node-id prefix (measured with `pytest -m "not slow" --durations=0`).
 SLOW_TESTS = (
     # notebook cells executed again outside nbval (frameworks, TenSEAL)
     "tests/test_framework_listings.py::",
@@ -43,8 +44,22 @@ SLOW_TESTS = (
     "tests/test_registry.py::test_kink_table_",
     "relu_book/registry.py::relu_book.registry.kink_table",
     "relu_book/smooth.py::relu_book.smooth.activation_table",
+    "relu_book/smooth.py::relu_book.smooth.normal_mean_exact",
     "tests/test_smooth.py::test_exact_normal_means_agree_with_quadrature",
+    "tests/test_calculus.py::test_softplus_cut_over_is_a_jump_with_infinite_right_quotient",
+    "tests/test_approximation.py::test_numeric_least_squares_fits_agree_with_sympy",
+    # properties over every activation and dtype, or against mpmath (the activations'
+    # own central-difference property stays in the fast loop)
+    "tests/test_activations.py::test_dtype_and_shape_are_preserved",
+    "tests/test_numerics.py::test_central_difference_equals_activation_grad_away_from_kinks",
+    "tests/test_float32_accuracy.py::test_worst_float32_error_is_the_documented_one",
+    "tests/test_float32_accuracy.py::test_float64_reference_agrees_with_mpmath",
+    # the bad-input matrix runs each function on good input too
+    "tests/test_bad_inputs.py::test_sequences_refuse_what_is_not_a_sequence",
+    "tests/test_bad_inputs.py::test_elementwise_matrix",
+    "tests/test_bad_inputs.py::test_normal_mean_of_selu_is_fast",
     # small training runs
+    "tests/test_floating_point.py::test_precision_run_is_reproducible_bit_for_bit",
     "tests/test_variants.py::test_prelu_init_gain_follows_from_the_second_moment_of_a_leaky_relu",
     "tests/test_variants.py::test_matched_gain_keeps_forward_and_backward_signal_of_order_one",
     "tests/test_variants.py::test_unit_gain_changes_the_backward_signal_by_the_predicted_factor_per_layer",
