@@ -48,20 +48,25 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 html: $(BUILD)/.make-stamp
 	@echo "The site is at $(BUILD)/index.html"
 
+# The stamp takes the time the build started, so that a source edited during
+# the build is newer than it and rebuilds next time.
 $(BUILD)/.make-stamp: $(STAMP) $(BOOK_SOURCES)
+	@mkdir -p $(@D) && touch $@.start
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	touch $@
+	mv $@.start $@
 
 student: $(STUDENT_BUILD)/.make-stamp student/.make-stamp
 	@echo "The student edition is at $(STUDENT_BUILD)/index.html; notebooks in student/"
 
 $(STUDENT_BUILD)/.make-stamp: $(STAMP) $(BOOK_SOURCES)
+	@mkdir -p $(@D) && touch $@.start
 	RELU_BOOK_EDITION=student $(BIN)/jupyter-book build . -W -n --keep-going --path-output _build/student
-	touch $@
+	mv $@.start $@
 
 student/.make-stamp: $(STAMP) $(wildcard chapters/*.ipynb) scripts/make_student_notebooks.py
+	@mkdir -p $(@D) && touch $@.start
 	$(BIN)/python scripts/make_student_notebooks.py student
-	touch $@
+	mv $@.start $@
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
