@@ -43,7 +43,15 @@ import sympy
 from scipy import optimize
 
 from relu_book import autodiff as ad
-from relu_book._validation import as_float_array, integer, real_scalar, seed_list
+from relu_book._validation import (
+    as_float_array,
+    integer,
+    random_seed,
+    real_scalar,
+    seed_list,
+    sympy_expr,
+    sympy_symbol,
+)
 from relu_book.calculus import clarke_gradient as _clarke_gradient
 
 __all__ = [
@@ -79,18 +87,6 @@ __all__ = [
 # --------------------------------------------------------------------- helpers
 
 
-def _sym_expr(value, name: str) -> sympy.Expr:
-    if not isinstance(value, sympy.Basic):
-        raise TypeError(f"{name} must be a sympy expression, got {type(value).__name__}")
-    return value
-
-
-def _sym_symbol(value, name: str) -> sympy.Symbol:
-    if not isinstance(value, sympy.Symbol):
-        raise TypeError(f"{name} must be a sympy Symbol, got {type(value).__name__}")
-    return value
-
-
 def _ends(interval) -> tuple[sympy.Expr, sympy.Expr]:
     """The least and greatest element of a sympy ``Interval`` or ``FiniteSet``."""
     return interval.inf, interval.sup
@@ -99,10 +95,6 @@ def _ends(interval) -> tuple[sympy.Expr, sympy.Expr]:
 def _interval(lo, hi):
     """``Interval(lo, hi)``; sympy returns the one-point ``FiniteSet`` when ``lo == hi``."""
     return sympy.Interval(sympy.simplify(lo), sympy.simplify(hi))
-
-
-def _generator(seed, name: str = "seed") -> np.random.Generator:
-    return np.random.default_rng(integer(seed, name, low=0))
 
 
 # --------------------------------------------------------------- chain rules
@@ -154,10 +146,10 @@ def chain_rule_bound(outer, y, inner, x, point):
     >>> chain_rule_bound(symbolic.relu(y), y, -sympy.Abs(x), x, 0)   # relu(-|x|) = 0
     Interval(-1, 1)
     """
-    outer = _sym_expr(outer, "outer")
-    y = _sym_symbol(y, "y")
-    inner = _sym_expr(inner, "inner")
-    x = _sym_symbol(x, "x")
+    outer = sympy_expr(outer, "outer")
+    y = sympy_symbol(y, "y")
+    inner = sympy_expr(inner, "inner")
+    x = sympy_symbol(x, "x")
     p = sympy.nsimplify(point) if isinstance(point, float) else sympy.sympify(point)
     a_lo, a_hi = _ends(_clarke_gradient(outer, y, inner.subs(x, p)))
     b_lo, b_hi = _ends(_clarke_gradient(inner, x, p))
@@ -207,10 +199,10 @@ def sum_rule_bound(terms, x, point):
     """
     if isinstance(terms, sympy.Basic) or not hasattr(terms, "__iter__"):
         raise TypeError(f"terms must be a sequence of sympy expressions, got {type(terms).__name__}")
-    terms = [_sym_expr(t, "each term") for t in terms]
+    terms = [sympy_expr(t, "each term") for t in terms]
     if not terms:
         raise ValueError("terms must not be empty")
-    x = _sym_symbol(x, "x")
+    x = sympy_symbol(x, "x")
     p = sympy.nsimplify(point) if isinstance(point, float) else sympy.sympify(point)
     ends = [_ends(_clarke_gradient(t, x, p)) for t in terms]
     return _interval(sum(lo for lo, _ in ends), sum(hi for _, hi in ends))
@@ -292,7 +284,7 @@ def mirror_network(input_dim=4, hidden=(8, 8), seed=0):
     widths = [integer(h, "each hidden width") for h in hidden]
     if not widths or widths[0] < 2:
         raise ValueError(f"hidden must have a first width of at least 2, got {tuple(widths)}")
-    rng = _generator(seed)
+    rng = np.random.default_rng(random_seed(seed))
     sizes = [d, *widths, 1]
     weights, biases = [], []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
@@ -510,7 +502,7 @@ def points_on_kink(net, n=100, seed=0):
     w, b = net.weights[0][j], net.biases[0][j]
     if w[-1] != 1.0:
         raise ValueError("the last input weight of the mirrored unit must be 1")
-    rng = _generator(seed)
+    rng = np.random.default_rng(random_seed(seed))
     X = np.empty((n, net.input_dim))
     X[:, :-1] = rng.integers(-1024, 1025, size=(n, net.input_dim - 1)) / 1024.0
     X[:, -1] = -(b + (X[:, :-1] * w[:-1]).sum(axis=1))
@@ -637,7 +629,7 @@ def gradient_descent(program, x0, step, steps, noise=0.0, seed=0):
     t = real_scalar(step, "step", low=0.0, low_inclusive=False)
     steps = integer(steps, "steps")
     sigma = real_scalar(noise, "noise", low=0.0)
-    rng = _generator(seed)
+    rng = np.random.default_rng(random_seed(seed))
     path = np.empty((steps + 1,) + x.shape)
     path[0] = x
     for k in range(steps):
@@ -711,7 +703,7 @@ def neuron_l1_problem(n=64, seed=0, noise=0.2):
     """
     n = integer(n, "n")
     s = real_scalar(noise, "noise", low=0.0, low_inclusive=False)
-    rng = _generator(seed)
+    rng = np.random.default_rng(random_seed(seed))
     X = np.hstack([rng.standard_normal((n, 2)), np.ones((n, 1))])
     teacher = np.array([1.0, -0.5, 0.2])
     y = np.maximum((X * teacher).sum(axis=1), 0.0) + rng.laplace(0.0, s, size=n)
