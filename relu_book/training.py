@@ -291,6 +291,32 @@ def training_error(model, X, labels):
     return wrong / X.shape[0]
 
 
+def _classifier(activation, seed, X: np.ndarray, labels: np.ndarray, hidden, init) -> MLP:
+    """The spirals classifier: ``hidden`` layers, one output per class, and each
+    activation's customary initialisation when ``init`` is None (Glorot's for
+    sigmoid and tanh, He's otherwise)."""
+    if init is None:
+        init = "xavier" if activation in ("sigmoid", "tanh") else "he"
+    return MLP([X.shape[1], *hidden, int(labels.max()) + 1], activation=activation, init=init, seed=seed)
+
+
+def _per_epoch(measure, activation, lr, seeds, X, labels, epochs, hidden, batch_size, init) -> np.ndarray:
+    """Train one classifier per seed and record ``measure(model)`` after every epoch."""
+    seeds = seed_list(seeds)
+    epochs = integer(epochs, "epochs")
+    X, labels = training_set(X, labels)
+    out = np.full((len(seeds), epochs), np.nan)
+    for row, seed in enumerate(seeds):
+        model = _classifier(activation, seed, X, labels, hidden, init)
+
+        def callback(epoch, model, row=row):
+            out[row, epoch - 1] = measure(model, X, labels)
+
+        with np.errstate(over="ignore", invalid="ignore"):
+            train(model, X, labels, lr, epochs, batch_size, seed=seed, loss="cross_entropy", callback=callback)
+    return out
+
+
 def epochs_to_error(activation, lr, seed, X, labels, *, threshold=0.25, max_epochs=300,
                     hidden=(64, 64, 64), batch_size=32, init=None):
     r"""Epochs of SGD until the training error first drops to ``threshold``.
@@ -339,10 +365,7 @@ def epochs_to_error(activation, lr, seed, X, labels, *, threshold=0.25, max_epoc
     max_epochs = integer(max_epochs, "max_epochs")
     seed = random_seed(seed)
     X, labels = training_set(X, labels)
-    if init is None:
-        init = "xavier" if activation in ("sigmoid", "tanh") else "he"
-    sizes = [X.shape[1], *hidden, int(labels.max()) + 1]
-    model = MLP(sizes, activation=activation, init=init, seed=seed)
+    model = _classifier(activation, seed, X, labels, hidden, init)
     reached = []
 
     def callback(epoch, model):
@@ -388,21 +411,7 @@ def training_error_curves(activation, lr, seeds, X, labels, *, epochs=40, hidden
     >>> training_error_curves("relu", 0.3, [0, 1], X, labels, epochs=3).shape
     (2, 3)
     """
-    seeds = seed_list(seeds)
-    epochs = integer(epochs, "epochs")
-    X, labels = training_set(X, labels)
-    if init is None:
-        init = "xavier" if activation in ("sigmoid", "tanh") else "he"
-    out = np.empty((len(seeds), epochs))
-    for row, seed in enumerate(seeds):
-        model = MLP([X.shape[1], *hidden, int(labels.max()) + 1], activation=activation, init=init, seed=seed)
-
-        def callback(epoch, model, row=row):
-            out[row, epoch - 1] = training_error(model, X, labels)
-
-        with np.errstate(over="ignore", invalid="ignore"):
-            train(model, X, labels, lr, epochs, batch_size, seed=seed, loss="cross_entropy", callback=callback)
-    return out
+    return _per_epoch(training_error, activation, lr, seeds, X, labels, epochs, hidden, batch_size, init)
 
 
 def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03, 0.1, 0.3, 1.0),
@@ -804,24 +813,13 @@ def dead_fraction_curves(activation, lr, seeds, X, labels, *, epochs=20, hidden=
     >>> d.shape, bool(d[0, -1] > 0.5)
     ((1, 3), True)
     """
-    seeds = seed_list(seeds)
-    epochs = integer(epochs, "epochs")
-    X, labels = training_set(X, labels)
-    if init is None:
-        init = "xavier" if activation in ("sigmoid", "tanh") else "he"
-    out = np.full((len(seeds), epochs), np.nan)
-    for row, seed in enumerate(seeds):
-        model = MLP([X.shape[1], *hidden, int(labels.max()) + 1], activation=activation, init=init, seed=seed)
+    def dead_fraction(model, X, labels):
+        if not all(np.all(np.isfinite(w)) for w in model.weights):
+            return np.nan
+        alive = np.zeros(sum(hidden), dtype=bool)
+        for chunk in _chunks(X, max(hidden)):  # relu_book.dying.dead_units, in blocks
+            model.forward(chunk)
+            alive |= np.concatenate([np.any(r.pre_activation > 0, axis=0) for r in model.activations[:-1]])
+        return 1.0 - np.mean(alive)
 
-        def callback(epoch, model, row=row):
-            if all(np.all(np.isfinite(w)) for w in model.weights):
-                alive = np.zeros(sum(hidden), dtype=bool)
-                for chunk in _chunks(X, max(hidden)):  # relu_book.dying.dead_units, in blocks
-                    model.forward(chunk)
-                    alive |= np.concatenate([np.any(r.pre_activation > 0, axis=0)
-                                             for r in model.activations[:-1]])
-                out[row, epoch - 1] = 1.0 - np.mean(alive)
-
-        with np.errstate(over="ignore", invalid="ignore"):
-            train(model, X, labels, lr, epochs, batch_size, seed=seed, loss="cross_entropy", callback=callback)
-    return out
+    return _per_epoch(dead_fraction, activation, lr, seeds, X, labels, epochs, hidden, batch_size, init)
