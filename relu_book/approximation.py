@@ -104,9 +104,9 @@ def least_squares_fit(f, degree, a=1.0, *, breakpoints=(0.0,), nodes=None):
 
     .. math::
 
-        p = \operatorname*{arg\,min}_{\deg p \le d} \int_{-a}^{a} \bigl(f(x) - p(x)\bigr)^2 \, dx
-          = \sum_{k=0}^{d} c_k P_k(x/a), \qquad
-        c_k = \frac{2k + 1}{2a} \int_{-a}^{a} f(x)\, P_k(x/a)\, dx
+        p &= \operatorname*{arg\,min}_{\deg p \le d} \int_{-a}^{a} \bigl(f(x) - p(x)\bigr)^2 \, dx
+          = \sum_{k=0}^{d} c_k P_k(x/a), \\
+        c_k &= \frac{2k + 1}{2a} \int_{-a}^{a} f(x)\, P_k(x/a)\, dx
 
     with :math:`P_k` the Legendre polynomials (orthogonal on :math:`[-1, 1]`).
     The integrals are computed by Gauss--Legendre quadrature on each piece
@@ -601,9 +601,9 @@ def exact_max_error(p, x, a=1):
 
     .. math::
 
-        \|p - \relu\|_\infty = \max\Bigl( |p(\pm a) - \relu(\pm a)|,\ |p(0)|,\
-        |p(\xi)| \text{ for } p'(\xi) = 0, \xi < 0,\
-        |p(\eta) - \eta| \text{ for } p'(\eta) = 1, \eta > 0 \Bigr)
+        \|p - \relu\|_\infty = \max\Bigl( &|p(\pm a) - \relu(\pm a)|,\ |p(0)|,\\
+        &|p(\xi)| \text{ for } p'(\xi) = 0, \xi < 0,\\
+        &|p(\eta) - \eta| \text{ for } p'(\eta) = 1, \eta > 0 \Bigr)
 
     The critical points are the exact real roots of polynomials
     (``sympy.Poly.real_roots``, possibly ``CRootOf`` objects), and the
