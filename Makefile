@@ -1,7 +1,8 @@
 # The two commands of the README:
 #   make html   set everything up (.venv from requirements.txt) and build the site
 #   make test   set everything up, build the site, and run every test
-# Other targets: student (the edition without solutions, and exercise-only
+# Other targets: pdf (the book as one PDF, typeset with LaTeX: needs TeX Live,
+# see README), student (the edition without solutions, and exercise-only
 # notebooks in student/), notebooks (re-execute every chapter and store
 # outputs), lab (JupyterLab on the chapters), bench, clean.
 
@@ -10,8 +11,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD  := _build/html
+PDF    := _build/latex/gradient-of-relu.pdf
 
-.PHONY: html student test notebooks lab bench clean
+.PHONY: html pdf student test notebooks lab bench clean
 .DELETE_ON_ERROR:
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -24,6 +26,12 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 html: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The site is at $(BUILD)/index.html"
+
+# The PDF edition; also copied into the site, which links to it from the preface.
+pdf: $(STAMP)
+	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going
+	mkdir -p $(BUILD) && cp $(PDF) $(BUILD)/
+	@echo "The PDF is at $(PDF) (and in the site, $(BUILD)/gradient-of-relu.pdf)"
 
 student: $(STAMP)
 	RELU_BOOK_EDITION=student $(BIN)/jupyter-book build . -W -n --keep-going --path-output _build/student

@@ -17,11 +17,14 @@
 * When the HTML builder finishes, the PDF built by ``make pdf``
   (``_build/latex/gradient-of-relu.pdf``) is copied into the site, next to
   ``intro.html``, so that the site's link to it works offline. A site built
-  before the PDF has no copy; ``make pdf`` copies it there too.
+  before the PDF has no copy; ``make pdf`` copies it there too. The student
+  edition (``RELU_BOOK_EDITION=student``) gets the tag ``student_edition``,
+  and ``intro.md`` shows the link only without it.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -164,6 +167,10 @@ def _copy_pdf(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    # The student edition has no copy of the PDF (which holds the solutions),
+    # so intro.md shows the link only without this tag.
+    if os.environ.get("RELU_BOOK_EDITION") == "student":
+        app.tags.add("student_edition")
     app.connect("config-inited", _add_macros, priority=400)
     app.connect("builder-inited", _number_per_chapter, priority=600)
     app.connect("env-get-updated", _restore_latex_depth, priority=900)

@@ -433,7 +433,8 @@ def l2_error(p, a=1.0):
 
     Examples
     --------
-    >>> round(l2_error(relu_from_step(1, constant="l2")) ** 2 * 24, 10)  # x/2 + 1/4: error 1/24
+    >>> # x/2 + 1/4 has squared L2 error 1/24
+    >>> round(l2_error(relu_from_step(1, constant="l2")) ** 2 * 24, 10)
     1.0
     """
     p = _series(p)

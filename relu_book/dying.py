@@ -240,7 +240,8 @@ def born_dead_fraction(depth, width, trials=10_000, seed=0, inputs=(1.0,), init=
 
     Examples
     --------
-    >>> born_dead_fraction(1, 1, trials=1000, seed=0, inputs=[-1.0, 1.0])  # one unit is never dead on both sides
+    >>> # one unit is never dead on both sides of 0
+    >>> born_dead_fraction(1, 1, trials=1000, seed=0, inputs=[-1.0, 1.0])
     0.0
     """
     depth = _int(depth, "depth")
@@ -398,7 +399,8 @@ class DeadUnitTracker:
     >>> rng = np.random.default_rng(0)
     >>> X = rng.uniform(-1, 1, (32, 2))
     >>> tracker = DeadUnitTracker(X, every=5)
-    >>> history = train(MLP([2, 8, 8, 1]), X, X[:, :1] ** 2, lr=0.1, epochs=10, batch_size=8, callback=tracker)
+    >>> history = train(MLP([2, 8, 8, 1]), X, X[:, :1] ** 2, lr=0.1, epochs=10,
+    ...                 batch_size=8, callback=tracker)
     >>> tracker.epochs, tracker.fractions.shape
     ([5, 10], (2, 2))
     """
@@ -760,7 +762,8 @@ def revival_demo(steps=150, lr=0.002):
     Examples
     --------
     >>> demo = revival_demo(steps=150)
-    >>> bool(demo["max_pre_B"].max() < 0), bool(demo["max_pre_D"][0] < 0 < demo["max_pre_D"][-1])
+    >>> b, d = demo["max_pre_B"], demo["max_pre_D"]
+    >>> bool(b.max() < 0), bool(d[0] < 0 < d[-1])
     (True, True)
     """
     steps = _int(steps, "steps")

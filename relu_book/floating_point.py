@@ -366,7 +366,7 @@ def mlp_gradients(params, X, Y, dtype, *, at_zero=0.0, accumulate=None):
 
 @dataclass(frozen=True)
 class PrecisionRun:
-    """What :func:`precision_run` measured, one entry per minibatch.
+    r"""What :func:`precision_run` measured, one entry per minibatch.
 
     Attributes
     ----------

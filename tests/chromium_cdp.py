@@ -134,7 +134,8 @@ class Chromium:
     def emulate(self, width: int, height: int, *, scale: float = 1, mobile: bool = False, dark: bool = False) -> None:
         """Set the viewport (CSS pixels), device pixel ratio, phone mode and colour scheme."""
         self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": mobile})
+                  {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": mobile,
+                   "screenWidth": width, "screenHeight": height})
         self.send("Emulation.setEmulatedMedia",
                   {"features": [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]})
 

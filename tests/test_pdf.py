@@ -202,7 +202,7 @@ PROOF_KINDS = {"definition", "theorem", "proposition", "lemma", "corollary", "ex
                "algorithm", "axiom", "criterion", "property", "observation", "assumption", "notation"}
 
 
-def test_every_theorem_exercise_solution_and_equation_is_present_and_numbered():
+def test_every_table_theorem_exercise_solution_and_equation_is_present_and_numbered():
     text = _flat(_text())
     for chapter, nb in _chapter_sources():
         md = _markdown(nb)
@@ -216,6 +216,11 @@ def test_every_theorem_exercise_solution_and_equation_is_present_and_numbered():
         for i in range(1, exercises + 1):
             assert f"Exercise {chapter}.{i}" in text, f"Exercise {chapter}.{i} is missing"
         assert text.count(f"Solution to Exercise {chapter}.") == solutions, f"chapter {chapter}: solutions"
+        code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        tables = len(re.findall(r"^:name: tbl-", md, re.M)) + len(re.findall(r"name=\"tbl-", code))
+        for i in range(1, tables + 1):
+            assert f"Table {chapter}.{i}" in text, f"Table {chapter}.{i} is missing"
+        assert f"Table {chapter}.{tables + 1}" not in text, f"chapter {chapter} has more tables than its sources"
         equations = len(re.findall(r"^\$\$\s*\([\w-]+\)\s*$", md, re.M))
         for i in range(1, equations + 1):
             assert f"({chapter}.{i})" in text, f"equation ({chapter}.{i}) is missing"
@@ -270,3 +275,23 @@ def test_first_page_of_each_chapter_renders():
         _run("pdftoppm", "-f", str(page), "-l", str(page), "-r", "70", "-png", "-singlefile", str(PDF), str(stem))
         png = stem.with_suffix(".png")
         assert png.is_file() and png.stat().st_size > 5_000, f"{png} is missing or blank"
+
+
+SITE = Path(os.environ.get("RELU_BOOK_SITE", ROOT / "_build" / "html"))
+STUDENT_SITE = ROOT / "_build" / "student" / "_build" / "html"
+
+
+def test_the_site_links_to_the_pdf_and_serves_the_same_file():
+    intro = SITE / "intro.html"
+    assert intro.is_file(), f"no built site at {SITE}; run `make html` (make test does)"
+    assert 'href="gradient-of-relu.pdf"' in intro.read_text(encoding="utf-8"), "intro.html does not link to the PDF"
+    copy = SITE / PDF.name
+    assert copy.is_file(), f"{copy} is missing: the link would be dead"
+    assert copy.read_bytes() == PDF.read_bytes(), f"{copy} is not the PDF that `make pdf` built last"
+
+
+def test_the_student_edition_does_not_link_to_the_pdf_with_solutions():
+    intro = STUDENT_SITE / "intro.html"
+    if not intro.is_file():
+        pytest.skip("no student edition built (make student)")
+    assert "gradient-of-relu.pdf" not in intro.read_text(encoding="utf-8")
