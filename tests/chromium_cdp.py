@@ -12,6 +12,7 @@ needed.
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -20,6 +21,12 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+
+def _high_fd(fd: int) -> int:
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+    os.close(fd)
+    return high
 
 
 class ChromiumError(RuntimeError):
@@ -50,6 +57,10 @@ class Chromium:
         self._profile = tempfile.TemporaryDirectory()
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
+        # The child's ends are moved above 9, so that bash's "3<&N 4>&M" cannot
+        # clobber one with the other (pytest's capture may hold low fds); dash
+        # (/bin/sh) takes only one-digit fds in redirections, so bash is used.
+        to_child_r, from_child_w = (_high_fd(fd) for fd in (to_child_r, from_child_w))
         flags = [
             "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--mute-audio",
             "--no-first-run", "--disable-background-networking", "--disable-component-update",
@@ -58,7 +69,7 @@ class Chromium:
         ]
         command = " ".join(shlex.quote(a) for a in [self.executable, *flags])
         self._proc = subprocess.Popen(
-            ["/bin/sh", "-c", f"exec {command} 3<&{to_child_r} 4>&{from_child_w}"],
+            ["bash", "-c", f"exec {command} 3<&{to_child_r} 4>&{from_child_w}"],
             pass_fds=(to_child_r, from_child_w),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -65,7 +65,7 @@ CHROMIUM_FLAGS = [
 # A page on the same origin as the site that opens a chapter in an iframe,
 # clicks the first solution's toggle, and reports whether the solution's body
 # was hidden before and visible after, as JSON in <pre id="out">.
-HARNESS = """<!DOCTYPE html><html><body><pre id="out">pending</pre>
+HARNESS = """<!DOCTYPE html><html><head><link rel="icon" href="data:,"></head><body><pre id="out">pending</pre>
 <iframe id="f" src="/{page}" width="1200" height="900"></iframe>
 <script>
 const visible = el => !!(el && el.getClientRects().length && getComputedStyle(el).visibility !== "hidden");
