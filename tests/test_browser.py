@@ -421,3 +421,13 @@ def test_search_snippets_show_no_raw_tex(server, browser):
     assert len(snippets) >= 5, f"the search for 'derivative' showed {len(snippets)} snippets"
     raw = [s for s in snippets if re.search(r"\\[A-Za-z]+|\\[()\[\]]", s)]
     assert not raw, f"raw TeX in search snippets: {raw[:3]}"
+
+
+def test_every_proof_ends_with_a_square(server, browser):
+    browser.emulate(LAPTOP["width"], LAPTOP["height"])
+    browser.goto(f"{server}/chapters/03_nondifferentiability.html")
+    marks = browser.evaluate("""[...document.querySelectorAll("div.proof.admonition")]
+        .filter(d => !d.querySelector(".admonition-title"))
+        .map(d => getComputedStyle(d, "::after").content)""")
+    assert marks, "no proof found"
+    assert all(m == '"\u220e"' for m in marks), f"proof end marks: {marks}"
