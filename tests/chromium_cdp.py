@@ -173,12 +173,11 @@ class Chromium:
             self.send("Input.dispatchMouseEvent",
                       {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
 
-    def screenshot(self, path: Path, *, full_page: bool = False) -> None:
-        """Save a PNG of the viewport (or of the whole page) to ``path``."""
+    def screenshot(self, path: Path, *, height: int | None = None) -> None:
+        """Save a PNG of the viewport, or of the top ``height`` CSS pixels of the page, to ``path``."""
         params = {"format": "png"}
-        if full_page:
-            width, height = self.evaluate(
-                "[document.documentElement.clientWidth, document.documentElement.scrollHeight]")
+        if height:
+            width = self.evaluate("document.documentElement.clientWidth")
             params.update(captureBeyondViewport=True, clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1})
         data = self.send("Page.captureScreenshot", params)["data"]
         Path(path).write_bytes(base64.b64decode(data))
