@@ -11,7 +11,9 @@ A second set of tests drives one Chromium over the DevTools protocol
 with ``browser_probe.js``: nothing in the article is wider than its column at
 1280 px, no page scrolls sideways on the phone, no raw TeX is left in the text,
 figures are sharp at 2× device pixels, and the phone's menu button opens the
-table of contents, whose links navigate.
+table of contents, whose links navigate. The same passes save screenshots of
+every page, light and dark: the top 2000 px at 1280 px in _build/screenshots/
+and the phone's first screen in _build/screenshots/phone/.
 
 Chromium is Debian's ``chromium`` package. Without it these tests are skipped,
 unless ``REQUIRE_BROWSER=1`` is set (as ``.ci/run`` does), in which case
