@@ -5,6 +5,7 @@
 # Other targets:
 #   check      the fast loop: lint, unit tests and doctests (no notebooks, no site)
 #   lint       ruff over the code, nbqa ruff over the chapter notebooks
+#   pdf        the book as one PDF, typeset with LaTeX (needs TeX Live; see README)
 #   student    the edition without solutions, and exercise-only notebooks in student/
 #   notebooks  re-execute every chapter and store its outputs
 #   lab        JupyterLab on the chapters
@@ -18,6 +19,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD  := _build/html
 STUDENT_BUILD := _build/student/_build/html
+PDF    := _build/latex/gradient-of-relu.pdf
 # pytest-xdist workers for `make test` and `make check`; JOBS=0 runs in one process.
 JOBS   ?= 2
 PYTEST := $(BIN)/python -m pytest $(if $(filter 0,$(JOBS)),,-n $(JOBS) --dist loadfile)
@@ -35,7 +37,7 @@ BOOK_SOURCES := _config.yml _toc.yml references.bib $(wildcard *.md chapters/*.i
 # compiles relu_book and pytest rewrites every test module again, seconds each time.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: html student test check lint notebooks lab bench lock clean
+.PHONY: html pdf student test check lint notebooks lab bench lock clean
 .DELETE_ON_ERROR:
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -54,6 +56,12 @@ $(BUILD)/.make-stamp: $(STAMP) $(BOOK_SOURCES)
 	@mkdir -p $(@D) && touch $@.start
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	mv $@.start $@
+
+# The PDF edition; also copied into the site, which links to it from the preface.
+pdf: $(STAMP)
+	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going
+	mkdir -p $(BUILD) && cp $(PDF) $(BUILD)/
+	@echo "The PDF is at $(PDF) (and in the site, $(BUILD)/gradient-of-relu.pdf)"
 
 student: $(STUDENT_BUILD)/.make-stamp student/.make-stamp
 	@echo "The student edition is at $(STUDENT_BUILD)/index.html; notebooks in student/"

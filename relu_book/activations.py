@@ -675,7 +675,8 @@ def generalized_relu_grad(x, negative_slope=0.0, max_value=None, threshold=0.0):
 
     Examples
     --------
-    >>> generalized_relu_grad([-1.0, 1.0, 2.0, 4.0, 5.0], negative_slope=0.1, max_value=4.0, threshold=1.0)
+    >>> generalized_relu_grad([-1.0, 1.0, 2.0, 4.0, 5.0],
+    ...                       negative_slope=0.1, max_value=4.0, threshold=1.0)
     array([0.1, 0. , 1. , 0.5, 0. ])
     >>> generalized_relu_grad([0.0, 6.0], max_value=6.0)
     array([0., 0.])

@@ -108,9 +108,9 @@ def least_squares_fit(f, degree, a=1.0, *, breakpoints=(0.0,), nodes=None):
 
     .. math::
 
-        p = \operatorname*{arg\,min}_{\deg p \le d} \int_{-a}^{a} \bigl(f(x) - p(x)\bigr)^2 \, dx
-          = \sum_{k=0}^{d} c_k P_k(x/a), \qquad
-        c_k = \frac{2k + 1}{2a} \int_{-a}^{a} f(x)\, P_k(x/a)\, dx
+        p &= \operatorname*{arg\,min}_{\deg p \le d} \int_{-a}^{a} \bigl(f(x) - p(x)\bigr)^2 \, dx
+          = \sum_{k=0}^{d} c_k P_k(x/a), \\
+        c_k &= \frac{2k + 1}{2a} \int_{-a}^{a} f(x)\, P_k(x/a)\, dx
 
     with :math:`P_k` the Legendre polynomials (orthogonal on :math:`[-1, 1]`).
     The integrals are computed by Gauss--Legendre quadrature on each piece
@@ -632,7 +632,8 @@ def l2_error(p, a=1.0):
 
     Examples
     --------
-    >>> round(l2_error(relu_from_step(1, constant="l2")) ** 2 * 24, 10)  # x/2 + 1/4: error 1/24
+    >>> # x/2 + 1/4 has squared L2 error 1/24
+    >>> round(l2_error(relu_from_step(1, constant="l2")) ** 2 * 24, 10)
     1.0
     """
     p = _series(p)
@@ -801,9 +802,9 @@ def exact_max_error(p, x, a=1):
 
     .. math::
 
-        \|p - \relu\|_\infty = \max\Bigl( |p(\pm a) - \relu(\pm a)|,\ |p(0)|,\
-        |p(\xi)| \text{ for } p'(\xi) = 0, \xi < 0,\
-        |p(\eta) - \eta| \text{ for } p'(\eta) = 1, \eta > 0 \Bigr)
+        \|p - \relu\|_\infty = \max\Bigl( &|p(\pm a) - \relu(\pm a)|,\ |p(0)|,\\
+        &|p(\xi)| \text{ for } p'(\xi) = 0, \xi < 0,\\
+        &|p(\eta) - \eta| \text{ for } p'(\eta) = 1, \eta > 0 \Bigr)
 
     The critical points are the exact real roots of polynomials
     (``sympy.Poly.real_roots``, possibly ``CRootOf`` objects), and the
@@ -851,9 +852,9 @@ def exact_minimax(x, degree, a=1):
 
     .. math::
 
-        \relu(x) = \frac{x}{2} + \frac{|x|}{2}, \qquad
-        p^*_d(x) = \frac{x}{2} + q(x^2), \qquad
-        e(t) = \frac t2 - q(t^2) = (-1)^{i+1} E \ \text{at}\ t_0 = 0 < t_1 < \dots < t_{m+1} = a
+        \relu(x) &= \frac{x}{2} + \frac{|x|}{2}, \qquad
+        p^*_d(x) = \frac{x}{2} + q(x^2), \\
+        e(t) &= \frac t2 - q(t^2) = (-1)^{i+1} E \ \text{at}\ t_0 = 0 < t_1 < \dots < t_{m+1} = a
 
     The odd part :math:`x/2` of relu is a polynomial, so the best
     approximation keeps it and approximates the even part :math:`|x|/2` by an

@@ -5,7 +5,7 @@ why: the answer is fixed by the rule each *operation* uses at its own kink,
 not by the function the program computes. Every rule that matters is a
 parameter here, so one program reproduces the choices of the frameworks:
 
-* :func:`relu` with ``at_zero`` -- the value used for relu'(0)
+* :func:`relu` with ``at_zero`` -- the value used for :math:`\relu'(0)`
   (0 in PyTorch, TensorFlow and JAX);
 * :func:`maximum` / :func:`minimum` with ``tie`` -- the share of the upstream
   gradient sent to the *first* argument where the two arguments are equal

@@ -405,7 +405,8 @@ def is_differentiable_at(expr, x, point) -> bool:
     --------
     >>> from relu_book import symbolic
     >>> z = sympy.Symbol("z", real=True)
-    >>> is_differentiable_at(symbolic.relu(z), z, 0), is_differentiable_at(symbolic.elu(z), z, 0)
+    >>> is_differentiable_at(symbolic.relu(z), z, 0), \
+    ...     is_differentiable_at(symbolic.elu(z), z, 0)
     (False, True)
     """
     expr = sympy_expr(expr, "expr")

@@ -454,10 +454,16 @@ class MarkdownTable(str):
         return str(self)
 
     def __repr__(self) -> str:
-        return f"<Markdown table, {self.count(chr(10)) - 1} rows>"
+        rows = sum(1 for line in self.splitlines() if line.startswith("|")) - 2
+        return f"<Markdown table, {rows} rows>"
 
 
-def table(activations=None, tested=FRAMEWORKS) -> MarkdownTable:
+#: The columns of :func:`table_rows`, in order.
+COLUMNS = ("activation", "tool", "expression", "x", "f(x)", "f'(x)", "where the rule is written")
+_HEADERS = {"x": "$x$", "f(x)": "$f(x)$", "f'(x)": "$f'(x)$"}
+
+
+def table(activations=None, tested=FRAMEWORKS, *, columns=None, caption=None, name=None) -> MarkdownTable:
     r"""The table of conventions as Markdown, for chapter 3.
 
     .. math::
@@ -468,22 +474,55 @@ def table(activations=None, tested=FRAMEWORKS) -> MarkdownTable:
     ----------
     activations, tested
         As in :func:`table_rows`.
+    columns : sequence of str, optional
+        Which of ``COLUMNS`` to show, in order (default all). Chapter 3
+        shows the values and the sources as two tables, each of which fits
+        the page.
+    caption, name : str, optional
+        A numbered caption and a label, as in
+        :func:`relu_book.tables.markdown_table` (the cell must render its
+        Markdown as MyST).
 
     Returns
     -------
     MarkdownTable
         A ``str`` with a ``_repr_markdown_`` method, so that a notebook cell
-        ending with ``conventions.table()`` shows the table.
+        ending with ``conventions.table()`` shows the table. The headers
+        ``x``, ``f(x)`` and ``f'(x)`` are typeset as maths.
+
+    Raises
+    ------
+    ValueError
+        If ``columns`` names a column that is not in ``COLUMNS``.
 
     Examples
     --------
-    >>> print(table(["abs"]).splitlines()[2])  # doctest: +NORMALIZE_WHITESPACE
-    | abs | sympy | `sp.Abs(x)` | 0 | 0 | 0 |
-    [`sympy/functions/elementary/complexes.py`](https://github.com/sympy/sympy/blob/master/sympy/functions/elementary/complexes.py),
-    `Abs._eval_derivative`: `diff(Abs(x)) is sign(x) for real x; sign(0) = 0` |
+    >>> print(table(["abs"]).splitlines()[2][:36])
+    | abs | sympy | `sp.Abs(x)` | 0 | 0
     >>> table(["abs"])
     <Markdown table, 5 rows>
+    >>> print(table(["abs"], columns=["tool", "f'(x)"], caption="Abs.", name="tbl-abs"))
+    :::{table} Abs.
+    :name: tbl-abs
+    <BLANKLINE>
+    | tool | $f'(x)$ |
+    |---|---|
+    | sympy | 0 |
+    | PyTorch | 0 |
+    | JAX | 1 |
+    | Keras | 1 |
+    | TensorFlow | 0 |
+    :::
     """
+    from relu_book._validation import sequence
     from relu_book.tables import markdown_table
 
-    return MarkdownTable(markdown_table(table_rows(activations, tested)))
+    if columns is None:
+        columns = COLUMNS
+    columns = sequence(columns, "columns")
+    unknown = [c for c in columns if not isinstance(c, str) or c not in COLUMNS]
+    if unknown:
+        raise ValueError(f"columns must be among {list(COLUMNS)}, got {unknown}")
+    headers = {c: h for c, h in _HEADERS.items() if c in columns}
+    return MarkdownTable(markdown_table(table_rows(activations, tested), list(columns), headers=headers,
+                                        caption=caption, name=name))

@@ -232,7 +232,8 @@ def born_dead_fraction(depth, width, trials=10_000, seed=0, inputs=(1.0,), init=
 
     Examples
     --------
-    >>> born_dead_fraction(1, 1, trials=1000, seed=0, inputs=[-1.0, 1.0])  # one unit is never dead on both sides
+    >>> # one unit is never dead on both sides of 0
+    >>> born_dead_fraction(1, 1, trials=1000, seed=0, inputs=[-1.0, 1.0])
     0.0
     """
     depth = _int(depth, "depth")
@@ -390,7 +391,8 @@ class DeadUnitTracker:
     >>> rng = np.random.default_rng(0)
     >>> X = rng.uniform(-1, 1, (32, 2))
     >>> tracker = DeadUnitTracker(X, every=5)
-    >>> history = train(MLP([2, 8, 8, 1]), X, X[:, :1] ** 2, lr=0.1, epochs=10, batch_size=8, callback=tracker)
+    >>> history = train(MLP([2, 8, 8, 1]), X, X[:, :1] ** 2, lr=0.1, epochs=10,
+    ...                 batch_size=8, callback=tracker)
     >>> tracker.epochs, tracker.fractions.shape
     ([5, 10], (2, 2))
     """
@@ -752,7 +754,8 @@ def revival_demo(steps=150, lr=0.002):
     Examples
     --------
     >>> demo = revival_demo(steps=150)
-    >>> bool(demo["max_pre_B"].max() < 0), bool(demo["max_pre_D"][0] < 0 < demo["max_pre_D"][-1])
+    >>> b, d = demo["max_pre_B"], demo["max_pre_D"]
+    >>> bool(b.max() < 0), bool(d[0] < 0 < d[-1])
     (True, True)
     """
     steps = _int(steps, "steps")
@@ -831,9 +834,9 @@ def tuned_comparison(configs, lrs, *, tuning_seeds=(100, 101), seeds=range(5), *
 
     .. math::
 
-        \eta^\ast_c = \arg\min_{\eta \in \texttt{lrs}}
-        \operatorname{median}_{s \in \texttt{tuning\_seeds}} L_c(\eta, s),
-        \qquad \text{report } L_c(\eta^\ast_c, s),\ d_c(\eta^\ast_c, s)
+        \eta^\ast_c &= \arg\min_{\eta \in \texttt{lrs}}
+        \operatorname{median}_{s \in \texttt{tuning\_seeds}} L_c(\eta, s), \\
+        &\text{report } L_c(\eta^\ast_c, s),\ d_c(\eta^\ast_c, s)
         \text{ for } s \in \texttt{seeds}.
 
     Parameters
@@ -856,7 +859,8 @@ def tuned_comparison(configs, lrs, *, tuning_seeds=(100, 101), seeds=range(5), *
 
     Examples
     --------
-    >>> out = tuned_comparison({"ReLU": {}}, [0.01, 0.1], tuning_seeds=[9], seeds=[0], epochs=2)
+    >>> out = tuned_comparison({"ReLU": {}}, [0.01, 0.1], tuning_seeds=[9], seeds=[0],
+    ...                        epochs=2)
     >>> out["ReLU"]["lr"], out["ReLU"]["loss"].shape
     (0.1, (1,))
     """
@@ -939,7 +943,8 @@ def gradient_norm(model, X, Y) -> float:
     --------
     >>> model = MLP([1, 1], init="normal", init_std=1.0)
     >>> model.weights[0][:] = 2.0
-    >>> gradient_norm(model, [[1.0]], [[0.0]])  # L = (w + b)^2 / 2 at w = 2, b = 0: both partials are 2
+    >>> # L = (w + b)^2 / 2 at w = 2, b = 0: both partials are 2
+    >>> gradient_norm(model, [[1.0]], [[0.0]])
     2.8284271247461903
     """
     X, Y = _measured_model(model, X, Y)

@@ -1,7 +1,7 @@
-r"""When does relu'(0) matter? Exact zeros in low-precision training.
+r"""When does :math:`\relu'(0)` matter? Exact zeros in low-precision training.
 
 For real-valued random inputs the event "a pre-activation is exactly 0" has
-probability zero, so the value chosen for relu'(0) should never matter. In
+probability zero, so the value chosen for :math:`\relu'(0)` should never matter. In
 floating point it does: a pre-activation :math:`z = \sum_k x_k w_{k} + b` is
 *rounded*, and when the exact sum is smaller than half the spacing of the
 numbers near its partial sums, the rounded result can be exactly 0.
@@ -16,7 +16,7 @@ training runs. This module reproduces the experiment at a small scale:
 * :func:`precision_run` -- train a small ReLU network with SGD in one
   precision, and at every minibatch count the exact-zero pre-activations and
   check whether the first-layer weight gradient differs between
-  relu'(0) = 0 and relu'(0) = 1.
+  :math:`\relu'(0) = 0` and :math:`\relu'(0) = 1`.
 * :func:`exact_zero_example` -- one exact zero, taken apart.
 
 Determinism: every operation is an elementwise ``+``, ``-`` or ``*`` of
@@ -285,7 +285,7 @@ def _forward(params, X, dt, acc_dt):
 
 
 def _backward(params, zs, hs, Y, dt, acc_dt, at_zero):
-    """Gradients of the squared loss, with relu'(0) = at_zero at every hidden unit."""
+    r"""Gradients of the squared loss, with :math:`\relu'(0)` = ``at_zero`` at every hidden unit."""
     batch = Y.shape[0]
     delta = (zs[-1] - Y) * np.asarray(1.0 / batch, dtype=dt)
     grads = [None] * len(params)
@@ -321,7 +321,7 @@ def mlp_gradients(params, X, Y, dtype, *, at_zero=0.0, accumulate=None):
     dtype : str or dtype
         The working precision.
     at_zero : float, default 0.0
-        The value used for relu'(0), in ``[0, 1]``.
+        The value used for :math:`\relu'(0)`, in ``[0, 1]``.
     accumulate : str or dtype, optional
         Accumulation precision of the matrix products (see :func:`matmul_in`).
 
@@ -350,7 +350,7 @@ def mlp_gradients(params, X, Y, dtype, *, at_zero=0.0, accumulate=None):
 
 @dataclass(frozen=True)
 class PrecisionRun:
-    """What :func:`precision_run` measured, one entry per minibatch.
+    r"""What :func:`precision_run` measured, one entry per minibatch.
 
     Attributes
     ----------
@@ -362,7 +362,7 @@ class PrecisionRun:
         Number of exact-zero hidden pre-activations in each minibatch.
     affected : numpy.ndarray
         Whether the first-layer weight gradient differs between
-        relu'(0) = 0 and relu'(0) = 1, for each minibatch.
+        :math:`\relu'(0) = 0` and :math:`\relu'(0) = 1`, for each minibatch.
     pre_activations : int
         Number of hidden pre-activations per minibatch.
     """
@@ -375,17 +375,17 @@ class PrecisionRun:
 
     @property
     def affected_fraction(self) -> float:
-        """Fraction of minibatches whose first-layer weight gradient depends on relu'(0)."""
+        r"""Fraction of minibatches whose first-layer weight gradient depends on :math:`\relu'(0)`."""
         return float(np.mean(self.affected))
 
 
 def precision_run(dtype, seed=0, *, steps=16, batch=32, hidden=(32, 32), lr=0.25, accumulate=None):
-    r"""Train a small ReLU network in one precision and record where relu'(0) matters.
+    r"""Train a small ReLU network in one precision and record where :math:`\relu'(0)` matters.
 
     Data from :func:`synthetic_digits`, network ``784 -> hidden -> 10`` from
     :func:`init_mlp`, one-hot targets, squared loss, plain SGD with
-    relu'(0) = 0 (the framework default). At every minibatch the gradient is
-    also computed with relu'(0) = 1, and the two first-layer weight
+    :math:`\relu'(0) = 0` (the framework default). At every minibatch the gradient is
+    also computed with :math:`\relu'(0) = 1`, and the two first-layer weight
     gradients are compared bit for bit. (When a minibatch has no exact-zero
     pre-activation the two backward passes perform identical operations, so
     the comparison is skipped and the minibatch counted as unaffected.)

@@ -13,11 +13,11 @@ backward pass is the chain rule read from the loss back to the input:
 .. math::
 
     \frac{\partial \mathcal L}{\partial Z_\ell}
-      = \frac{\partial \mathcal L}{\partial H_\ell} \circ f'(Z_\ell), \quad
+      &= \frac{\partial \mathcal L}{\partial H_\ell} \circ f'(Z_\ell), \quad
     \frac{\partial \mathcal L}{\partial W_\ell}
-      = H_{\ell-1}^\top \frac{\partial \mathcal L}{\partial Z_\ell}, \quad
+      = H_{\ell-1}^\top \frac{\partial \mathcal L}{\partial Z_\ell}, \\
     \frac{\partial \mathcal L}{\partial b_\ell}
-      = \mathbf 1^\top \frac{\partial \mathcal L}{\partial Z_\ell}, \quad
+      &= \mathbf 1^\top \frac{\partial \mathcal L}{\partial Z_\ell}, \quad
     \frac{\partial \mathcal L}{\partial H_{\ell-1}}
       = \frac{\partial \mathcal L}{\partial Z_\ell} W_\ell^\top.
 
@@ -344,8 +344,8 @@ class RReLU(Activation):
     .. math::
 
         f(z) = \begin{cases} z & z > 0 \\ a z & z \le 0 \end{cases},
-        \qquad a \sim U(l, u) \text{ per element in training},
-        \quad a = \tfrac{l + u}{2} \text{ in evaluation}.
+        \qquad \begin{aligned} a &\sim U(l, u) \text{ per element in training}, \\
+        a &= \tfrac{l + u}{2} \text{ in evaluation}. \end{aligned}
 
     In training mode (``training=True``, set by :func:`train_step` for its
     step) ``forward`` draws fresh slopes from the layer's ``rng`` with
@@ -541,9 +541,9 @@ class MLP:
 
     .. math::
 
-        s^2 = \frac{2}{n_\text{in}} \;(\text{"he"}), \qquad
-        s^2 = \frac{2}{n_\text{in} + n_\text{out}} \;(\text{"xavier"}), \qquad
-        s = \texttt{init\_std} \;(\text{"normal"}),
+        s^2 &= \frac{2}{n_\text{in}} \;(\text{"he"}), \qquad
+        s^2 = \frac{2}{n_\text{in} + n_\text{out}} \;(\text{"xavier"}), \\
+        s &= \texttt{init\_std} \;(\text{"normal"}),
 
     (He et al. 2015; Glorot & Bengio 2010, normal form), biases are 0.
 

@@ -28,7 +28,7 @@ explain why gradient methods train ReLU networks although the loss has kinks:
   independently at a fixed rate per pre-activation" set beside the published
   counts of Bertoin et al. (2021).
 
-Conventions at kinks follow the frameworks: relu'(0) = 0 and sign(0) = 0,
+Conventions at kinks follow the frameworks: :math:`\relu'(0) = 0` and sign(0) = 0,
 unless a function says otherwise (``at_zero``).
 """
 
@@ -194,7 +194,7 @@ def sum_rule_bound(terms, x, point):
     >>> import sympy
     >>> from relu_book import symbolic
     >>> x = sympy.Symbol("x", real=True)
-    >>> sum_rule_bound([symbolic.relu(x), -symbolic.relu(-x)], x, 0)  # relu(x) - relu(-x) = x
+    >>> sum_rule_bound([symbolic.relu(x), -symbolic.relu(-x)], x, 0)  # = x
     Interval(0, 2)
     """
     if isinstance(terms, sympy.Basic) or not hasattr(terms, "__iter__"):
@@ -364,7 +364,7 @@ def autodiff_input_gradient(net, X, at_zero=0.0):
     computed by :mod:`relu_book.autodiff` (one :class:`~relu_book.autodiff.Var`
     per input coordinate, holding all the rows of ``X`` at once, and one
     ``relu`` node per unit). At a pre-activation exactly 0 the value
-    ``at_zero`` is used for relu'(0), as a framework would.
+    ``at_zero`` is used for :math:`\relu'(0)`, as a framework would.
 
     Parameters
     ----------
@@ -372,7 +372,7 @@ def autodiff_input_gradient(net, X, at_zero=0.0):
     X : array_like
         Inputs, shape ``(n, input_dim)``.
     at_zero : float, default 0.0
-        relu'(0), in ``[0, 1]`` (0 in PyTorch, TensorFlow and JAX).
+        :math:`\relu'(0)`, in ``[0, 1]`` (0 in PyTorch, TensorFlow and JAX).
 
     Returns
     -------
@@ -408,8 +408,8 @@ def finite_difference_gradient(net, X, step=2.0**-20):
 
     .. math::
 
-        \partial_i f(x) \approx \frac{f(x + h e_i) - f(x - h e_i)}{2h}, \qquad
-        \text{gap}_i = \Big| \frac{f(x + h e_i) - f(x)}{h} - \frac{f(x) - f(x - h e_i)}{h} \Big|
+        \partial_i f(x) &\approx \frac{f(x + h e_i) - f(x - h e_i)}{2h}, \\
+        \text{gap}_i &= \Big| \frac{f(x + h e_i) - f(x)}{h} - \frac{f(x) - f(x - h e_i)}{h} \Big|
 
     A ReLU network is piecewise affine; if :math:`f` is affine on the segment
     :math:`[x - h e_i, x + h e_i]` the forward and backward quotients agree up
@@ -678,9 +678,9 @@ def neuron_l1_problem(n=64, seed=0, noise=0.2):
 
     .. math::
 
-        x_i \sim N(0, I_2), \quad \tilde x_i = (x_i, 1), \quad
-        y_i = \operatorname{relu}(w_\star^\top \tilde x_i) + \varepsilon_i, \quad
-        \varepsilon_i \sim \operatorname{Laplace}(0, s),\quad w_\star = (1, -1/2, 1/5)
+        x_i &\sim N(0, I_2), \quad \tilde x_i = (x_i, 1), \quad w_\star = (1, -1/2, 1/5), \\
+        y_i &= \operatorname{relu}(w_\star^\top \tilde x_i) + \varepsilon_i, \quad
+        \varepsilon_i \sim \operatorname{Laplace}(0, s)
 
     Parameters
     ----------
@@ -766,7 +766,7 @@ def neuron_l1_gradient(problem, w, samples=None, at_zero=0.0, sign_at_zero=0.0):
         D(w) = \frac{1}{|B|} \sum_{i \in B} \operatorname{sign}(r_i)\, \operatorname{relu}'(z_i)\, \tilde x_i,
         \qquad z_i = w^\top \tilde x_i,\quad r_i = \operatorname{relu}(z_i) - y_i
 
-    At a kink the chosen values are used: relu'(0) = ``at_zero`` and
+    At a kink the chosen values are used: :math:`\relu'(0)` = ``at_zero`` and
     sign(0) = ``sign_at_zero`` (PyTorch: 0 and 0). Where no :math:`z_i` or
     :math:`r_i` is 0 this is the gradient of the minibatch loss.
 
@@ -780,7 +780,7 @@ def neuron_l1_gradient(problem, w, samples=None, at_zero=0.0, sign_at_zero=0.0):
         ``(m, b)`` for ``m`` runs with weights of shape ``(m, p)``; default
         all samples.
     at_zero : float, default 0.0
-        relu'(0), in ``[0, 1]``.
+        :math:`\relu'(0)`, in ``[0, 1]``.
     sign_at_zero : float, default 0.0
         The derivative used for ``|r|`` at ``r = 0``, in ``[-1, 1]``.
 
@@ -1190,10 +1190,11 @@ BERTOIN2021_MNIST: dict = {
 
 
 #: The float32 runs of VGG11 on CIFAR10 without batch normalisation of Bertoin
-#: et al. (2021), Section 4.4, as released (github.com/deel-ai/relu-prime,
-#: paper_results/section_4/cifar10/vgg11/volume_estimation_sample_vgg11.csv,
+#: et al. (2021), Section 4.4, as released (the file
+#: ``volume_estimation_sample_vgg11.csv`` in ``paper_results/section_4/cifar10/vgg11``
+#: of github.com/deel-ai/relu-prime,
 #: commit 6c359e0): each run is a random initialisation with which minibatches
-#: are drawn until the first-layer gradients with relu'(0) = 0 and 1 differ.
+#: are drawn until the first-layer gradients with :math:`\relu'(0) = 0` and 1 differ.
 #: ``"affected"`` runs of ``"runs"`` ended that way, after ``"minibatches"``
 #: minibatches in total. The file records minibatches of ``"batch"`` images;
 #: the released notebook builds them of 128.
@@ -1346,7 +1347,7 @@ def flush_subnormals(x):
     :math:`2^{-126} \approx 1.2 \times 10^{-38}` for float32 and bfloat16.
     Processors in flush-to-zero / denormals-are-zero mode (FTZ/DAZ) do this
     to the results and inputs of arithmetic; every flushed value becomes an
-    exact zero at which relu'(0) is used. The sign of a flushed negative
+    exact zero at which :math:`\relu'(0)` is used. The sign of a flushed negative
     number is kept (``-0.0``), which compares equal to 0.
 
     Parameters

@@ -136,9 +136,9 @@ def finite_difference(f, x, h=None, scheme="central"):
 
     .. math::
 
-        D^{+}_h f(x) = \frac{f(x + h) - f(x)}{h}, \qquad
-        D^{-}_h f(x) = \frac{f(x) - f(x - h)}{h}, \qquad
-        D^{0}_h f(x) = \frac{f(x + h) - f(x - h)}{2h}
+        D^{+}_h f(x) &= \frac{f(x + h) - f(x)}{h}, \qquad
+        D^{-}_h f(x) = \frac{f(x) - f(x - h)}{h}, \\
+        D^{0}_h f(x) &= \frac{f(x + h) - f(x - h)}{2h}
 
     for ``scheme`` = ``"forward"``, ``"backward"`` and ``"central"``. The
     denominator is the step actually taken after rounding. One-sided

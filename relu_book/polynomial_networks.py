@@ -591,10 +591,10 @@ class Tracked:
 
     .. math::
 
-        \operatorname{depth}(u + v) = \max(\operatorname{depth} u, \operatorname{depth} v),\quad
-        \operatorname{depth}(u v) = \max(\operatorname{depth} u, \operatorname{depth} v) + 1,\quad
-        \operatorname{depth}(c\,u) = \operatorname{depth} u + 1,\quad
-        \operatorname{depth}(u + c) = \operatorname{depth} u
+        \operatorname{depth}(u + v) &= \max(\operatorname{depth} u, \operatorname{depth} v), \qquad
+        \operatorname{depth}(u + c) = \operatorname{depth} u, \\
+        \operatorname{depth}(u v) &= \max(\operatorname{depth} u, \operatorname{depth} v) + 1, \qquad
+        \operatorname{depth}(c\,u) = \operatorname{depth} u + 1
 
     for tracked values :math:`u, v` and a plain number :math:`c`. This is how
     CKKS spends levels: every product, also by a plain non-integer number,
@@ -670,9 +670,8 @@ def activation_depth(degree, fold_leading=True) -> int:
 
     .. math::
 
-        \operatorname{depth}(p) = \lceil \log_2 d \rceil \ \ (\text{leading coefficient folded}),
-        \qquad
-        \operatorname{depth}(p) = \lceil \log_2 (d + 1) \rceil \ \ (\text{not folded}),
+        \operatorname{depth}(p) &= \lceil \log_2 d \rceil \ \ (\text{leading coefficient folded}), \\
+        \operatorname{depth}(p) &= \lceil \log_2 (d + 1) \rceil \ \ (\text{not folded}),
 
     for :math:`d \ge 2`; a linear activation :math:`c_0 + c_1 z` costs 1 (its
     product by :math:`c_1`) and a constant 0. Every value computed with
@@ -897,11 +896,10 @@ def slot_forward(model, columns, fold_leading=True):
 
     .. math::
 
-        u^{(\ell)}_k = \sum_j \bigl(s_\ell W^{(\ell)}_{jk}\bigr) h^{(\ell-1)}_j + s_\ell b^{(\ell)}_k,
-        \qquad
-        h^{(\ell)}_k = \sum_{i=0}^{d} \frac{c_i}{s_\ell^{\,i}} \bigl(u^{(\ell)}_k\bigr)^i
-                    = p_\ell\bigl(z^{(\ell)}_k\bigr),
-        \qquad s_\ell = |c_d|^{1/d}
+        u^{(\ell)}_k &= \sum_j \bigl(s_\ell W^{(\ell)}_{jk}\bigr) h^{(\ell-1)}_j + s_\ell b^{(\ell)}_k,
+        \qquad s_\ell = |c_d|^{1/d}, \\
+        h^{(\ell)}_k &= \sum_{i=0}^{d} \frac{c_i}{s_\ell^{\,i}} \bigl(u^{(\ell)}_k\bigr)^i
+                    = p_\ell\bigl(z^{(\ell)}_k\bigr)
 
     ``columns[j]`` holds feature :math:`j` of every example (a numpy array,
     a :class:`Tracked` value, or a CKKS vector: the examples sit in the

@@ -252,7 +252,7 @@ def region_map(model, xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), num=200):
     Examples
     --------
     >>> model = MLP([2, 2, 1], init="normal", init_std=1.0)
-    >>> model.weights[0] = np.eye(2)               # units x_1 > 0 and x_2 > 0: four quadrants
+    >>> model.weights[0] = np.eye(2)   # units x_1 > 0 and x_2 > 0: four quadrants
     >>> labels, x, y = region_map(model, num=4)
     >>> int(labels.max()) + 1
     4
@@ -284,8 +284,8 @@ def max_regions_bound(layer_sizes):
 
     .. math::
 
-        N \le \sum_{(j_1, \dots, j_L) \in J} \prod_{\ell=1}^{L} \binom{n_\ell}{j_\ell},
-        \quad J = \bigl\{ 0 \le j_\ell \le \min(n_0, n_1 - j_1, \dots, n_{\ell-1} - j_{\ell-1}, n_\ell)\bigr\}.
+        N &\le \sum_{(j_1, \dots, j_L) \in J} \prod_{\ell=1}^{L} \binom{n_\ell}{j_\ell}, \\
+        J &= \bigl\{ 0 \le j_\ell \le \min(n_0, n_1 - j_1, \dots, n_{\ell-1} - j_{\ell-1}, n_\ell)\bigr\}.
 
     For one hidden layer it is :math:`\sum_{j \le n_0} \binom{n_1}{j}`, the
     number of regions of :math:`n_1` hyperplanes in general position in

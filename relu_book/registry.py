@@ -384,8 +384,10 @@ def kink_table(digits: int = 4) -> list[dict]:
     Examples
     --------
     >>> row = kink_table()[0]
-    >>> row["activation"], row["x"], row["left derivative"], row["right derivative"], row["relu_book"]
-    ('relu', '0', '0', '1', '0')
+    >>> row["activation"], row["x"], row["relu_book"]
+    ('relu', '0', '0')
+    >>> row["left derivative"], row["right derivative"]
+    ('0', '1')
     """
     import sympy
 

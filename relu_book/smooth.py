@@ -385,7 +385,8 @@ def function_extremum(f, bracket, kind="min", num=2001, fprime=None):
     >>> x, v = function_extremum(lambda t: (t - 1.0) ** 2 + 2.0, (-3, 3))
     >>> round(x, 6), round(v, 12)
     (1.0, 2.0)
-    >>> x, v = function_extremum(lambda t: (t - 1.0) ** 2, (-3, 3), fprime=lambda t: 2 * (t - 1.0))
+    >>> x, v = function_extremum(lambda t: (t - 1.0) ** 2, (-3, 3),
+    ...                          fprime=lambda t: 2 * (t - 1.0))
     >>> x
     1.0
     """

@@ -500,9 +500,9 @@ def gelu(x, approximate="none"):
 
     .. math::
 
-        \operatorname{gelu}(x) = \frac{x}{2}\left(1 + \operatorname{erf}\frac{x}{\sqrt 2}\right)
-        \quad\text{or}\quad
-        \frac{x}{2}\left(1 + \tanh\left(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right)\right)
+        \operatorname{gelu}(x) &= \frac{x}{2}\left(1 + \operatorname{erf}\frac{x}{\sqrt 2}\right)
+        \quad\text{or} \\
+        \operatorname{gelu}(x) &= \frac{x}{2}\left(1 + \tanh\left(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right)\right)
 
     Smooth, so there is no kink convention.
 

@@ -548,7 +548,8 @@ def guide_rows(configs, tuned, seeds=range(5), depth=20, width=64) -> list[dict]
     --------
     >>> from relu_book.dying import learning_rate_sweep
     >>> cfg = {"ReLU": {"activation": "relu"}}
-    >>> row = guide_rows(cfg, {"ReLU": learning_rate_sweep([0.1], seeds=[0], epochs=1)}, seeds=[0], depth=3)[0]
+    >>> sweep = learning_rate_sweep([0.1], seeds=[0], epochs=1)
+    >>> row = guide_rows(cfg, {"ReLU": sweep}, seeds=[0], depth=3)[0]
     >>> row["f'(0-)"], row["f'(0+)"], row["f'(0)"], row["transcendental"]
     (0.0, 1.0, 0.0, '0 / 0')
     >>> row["frameworks at 0"]

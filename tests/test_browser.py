@@ -5,6 +5,16 @@ For each page, served from 127.0.0.1, Chromium runs the page's JavaScript
 network log records every request. The tests assert that MathJax typeset the
 page's mathematics and that no request left the machine.
 
+A second set of tests drives one Chromium over the DevTools protocol
+(``chromium_cdp.py``) at the two sizes a reader uses, 1280×900 (a laptop) and
+390×844 at two device pixels per CSS pixel (a phone), and measures each page
+with ``browser_probe.js``: nothing in the article is wider than its column at
+1280 px, no page scrolls sideways on the phone, no raw TeX is left in the text,
+figures are sharp at 2× device pixels, and the phone's menu button opens the
+table of contents, whose links navigate. The same passes save screenshots of
+every page, light and dark: the top 2000 px at 1280 px in _build/screenshots/
+and the phone's first screen in _build/screenshots/phone/.
+
 Chromium is Debian's ``chromium`` package. Without it these tests are skipped,
 unless ``REQUIRE_BROWSER=1`` is set (as ``.ci/run`` does), in which case
 they fail.
@@ -25,6 +35,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from chromium_cdp import Chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = Path(os.environ.get("RELU_BOOK_SITE", ROOT / "_build" / "html"))
@@ -55,7 +67,7 @@ CHROMIUM_FLAGS = [
 # A page on the same origin as the site that opens a chapter in an iframe,
 # clicks the first solution's toggle, and reports whether the solution's body
 # was hidden before and visible after, as JSON in <pre id="out">.
-HARNESS = """<!DOCTYPE html><html><body><pre id="out">pending</pre>
+HARNESS = """<!DOCTYPE html><html><head><link rel="icon" href="data:,"></head><body><pre id="out">pending</pre>
 <iframe id="f" src="/{page}" width="1200" height="900"></iframe>
 <script>
 const visible = el => !!(el && el.getClientRects().length && getComputedStyle(el).visibility !== "hidden");
@@ -80,6 +92,9 @@ document.getElementById("f").onload = () => setTimeout(() => {{
 #: Console messages of every page opened, by URL (filled by open_page).
 CONSOLE: dict[str, list[str]] = {}
 
+#: Paths the site's pages asked the test server for that do not exist.
+MISSING: set[str] = set()
+
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self):
@@ -92,6 +107,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
             return
         super().do_GET()
+
+    def send_error(self, code, message=None, explain=None):
+        if code == 404:
+            MISSING.add(self.path)
+        super().send_error(code, message, explain)
 
     def log_message(self, *args):  # keep test output clean
         pass
@@ -214,18 +234,198 @@ def test_solution_dropdown_opens_when_clicked(server):
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshot_of_every_page(server, theme):
-    """Save a screenshot of every page in each theme under _build/screenshots/ (look at them)."""
-    flags = ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"] if theme == "dark" else []
-    out_dir = SITE.parent / "screenshots" / theme
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for page in _pages():
-        target = out_dir / (page.replace("/", "__").removesuffix(".html") + ".png")
-        with tempfile.TemporaryDirectory() as tmp:
-            proc = subprocess.run(
-                [CHROMIUM, *CHROMIUM_FLAGS, *flags, f"--user-data-dir={tmp}/profile", "--hide-scrollbars",
-                 "--window-size=1280,2000", f"--screenshot={target}", f"{server}/{page}"],
-                capture_output=True, text=True, timeout=120, check=False,
-            )
-        assert proc.returncode == 0, proc.stderr[-2000:]
+def test_screenshot_of_every_page(laptop, theme):
+    """A screenshot (1280×2000) of every page in each theme is in _build/screenshots/ (look at them)."""
+    for page in _article_pages():
+        target = SITE.parent / "screenshots" / theme / (page.replace("/", "__").removesuffix(".html") + ".png")
+        assert target.is_file(), f"no screenshot of {page} in the {theme} theme"
         assert target.stat().st_size > 10_000, f"{target} looks blank"
+
+
+def test_no_page_requests_a_missing_file(rendered):
+    # e.g. /favicon.ico when the site declares no icon: a 404 on every page
+    assert not MISSING, f"requests for files the site does not have: {sorted(MISSING)}"
+
+
+# --- Pages as a reader sees them: laptop and phone ------------------------------------------------
+
+PROBE = (Path(__file__).parent / "browser_probe.js").read_text(encoding="utf-8")
+LAPTOP = {"width": 1280, "height": 900, "scale": 1, "mobile": False}
+PHONE = {"width": 390, "height": 844, "scale": 2, "mobile": True}
+#: Glyphs of inline maths may overhang their box by a pixel or two (accents, primes).
+INLINE_MATH_SLACK = 3
+
+
+def _article_pages() -> list[str]:
+    """Pages with an article (not index.html, which only redirects)."""
+    return [p for p in _pages() if "bd-article" in (SITE / p).read_text(encoding="utf-8")]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Chromium(CHROMIUM) as chromium:
+        yield chromium
+
+
+TYPESET = "(window.MathJax && MathJax.startup && MathJax.startup.promise || Promise.resolve()).then(() => true)"
+
+
+def _measure(browser, server, device: dict, shots: Path, shot_height: int | None = None) -> dict[str, dict]:
+    """Probe every page (light theme), and save a screenshot of each in the light and dark themes."""
+    reports = {}
+    for dark in (False, True):
+        browser.emulate(device["width"], device["height"], scale=device["scale"], mobile=device["mobile"], dark=dark)
+        folder = shots / ("dark" if dark else "light")
+        folder.mkdir(parents=True, exist_ok=True)
+        for page in _article_pages():
+            browser.goto(f"{server}/{page}")
+            if dark:
+                browser.evaluate(TYPESET)
+            else:
+                reports[page] = browser.evaluate(PROBE)
+            browser.screenshot(folder / (page.replace("/", "__").removesuffix(".html") + ".png"), height=shot_height)
+    return reports
+
+
+@pytest.fixture(scope="module")
+def laptop(server, browser):
+    """Measure every page at 1280 px, and save the top 2000 px of each, light and dark."""
+    return _measure(browser, server, LAPTOP, shots=SITE.parent / "screenshots", shot_height=2000)
+
+
+@pytest.fixture(scope="module")
+def phone(server, browser):
+    """Measure every page on a phone, and save the first screen of each, light and dark."""
+    return _measure(browser, server, PHONE, shots=SITE.parent / "screenshots" / "phone")
+
+
+def _too_wide(item: dict) -> bool:
+    inline_math = item["what"].startswith("span.math")
+    return item["by"] > (INLINE_MATH_SLACK if inline_math else 1)
+
+
+def test_no_raw_tex_in_any_page(laptop):
+    offenders = {page: r["rawTex"] for page, r in laptop.items() if r["rawTex"]}
+    assert not offenders, f"raw TeX in the rendered text: {offenders}"
+
+
+def test_nothing_is_wider_than_the_article_column_at_1280_px(laptop):
+    """Tables, equations, code and outputs fit; a box that scrolls sideways hides content and counts."""
+    offenders = {}
+    for page, report in laptop.items():
+        assert report["article"], f"{page}: no article column found"
+        wide = [f"{i['kind']} by {i['by']} px: {i['what']}" for i in report["overflow"] if _too_wide(i)]
+        if wide:
+            offenders[page] = wide
+    assert not offenders, "wider than the article column (688 px) at 1280 px:\n" + "\n".join(
+        f"{page}:\n  " + "\n  ".join(items) for page, items in offenders.items())
+
+
+def test_no_page_scrolls_sideways_on_a_phone(phone):
+    """At 390×844 wide tables and equations may scroll in their own box; the page itself may not."""
+    offenders = {}
+    for page, report in phone.items():
+        viewport = report["viewport"]
+        assert viewport["width"] == PHONE["width"], viewport
+        if viewport["scrollWidth"] > viewport["width"] or report["outside"]:
+            offenders[page] = (f"page is {viewport['scrollWidth']} px wide; "
+                               + "; ".join(f"{i['what']} by {i['by']} px" for i in report["outside"][:5]))
+    assert not offenders, offenders
+
+
+def test_figures_are_sharp_at_two_device_pixels(laptop):
+    """Each chapter figure has at least twice as many pixels as the CSS pixels it is shown in."""
+    checked = 0
+    for page, report in laptop.items():
+        if not page.startswith("chapters/"):
+            continue
+        for image in report["images"]:
+            checked += 1
+            assert image["natural"] >= 2 * image["shown"] - 1, (
+                f"{page}: {image['src']} has {image['natural']} px for {image['shown']:.0f} CSS px")
+    assert checked >= 20, f"only {checked} figures found in the chapters"
+
+
+_VISIBLE = """(selector) => [...document.querySelectorAll(selector)]
+  .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== "hidden")
+  .map(el => { const r = el.getBoundingClientRect();
+               return {x: r.x + r.width / 2, y: r.y + r.height / 2,
+                       href: el.getAttribute("href"),
+                       inView: r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth,
+                       onTop: el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2))}; })"""
+
+
+def _visible(browser, selector: str) -> list[dict]:
+    return browser.evaluate(f"({_VISIBLE})({json.dumps(selector)})")
+
+
+def _settle(browser) -> None:
+    browser.evaluate("new Promise(resolve => setTimeout(resolve, 600))")
+
+
+def test_phone_menu_button_opens_the_table_of_contents_and_its_links_navigate(server, browser):
+    browser.emulate(**{k: PHONE[k] for k in ("width", "height")}, scale=PHONE["scale"], mobile=True)
+    browser.goto(f"{server}/chapters/03_nondifferentiability.html")
+    toc_links = "#pst-primary-sidebar-modal nav.bd-links a.reference.internal"
+    assert not _visible(browser, toc_links), "the table of contents is open before the menu button is pressed"
+    buttons = [b for b in _visible(browser, ".primary-toggle") if b["inView"] and b["onTop"]]
+    assert buttons, "no visible menu button on the phone"
+    browser.click(buttons[0]["x"], buttons[0]["y"])
+    _settle(browser)
+    links = [a for a in _visible(browser, toc_links) if a["inView"] and a["onTop"]]
+    assert any(a["href"].endswith("05_dying_relu.html") for a in links), (
+        f"the menu button did not show the chapter list: visible links {[a['href'] for a in links]}")
+    target = next(a for a in links if a["href"].endswith("05_dying_relu.html"))
+    browser.click(target["x"], target["y"])
+    browser.wait_for_event("Page.loadEventFired")
+    assert browser.evaluate("location.pathname") == "/chapters/05_dying_relu.html"
+
+
+def test_phone_contents_button_opens_the_list_of_sections(server, browser):
+    browser.emulate(**{k: PHONE[k] for k in ("width", "height")}, scale=PHONE["scale"], mobile=True)
+    browser.goto(f"{server}/chapters/03_nondifferentiability.html")
+    section_links = "#pst-secondary-sidebar-modal nav a.nav-link"
+    buttons = [b for b in _visible(browser, ".secondary-toggle") if b["inView"] and b["onTop"]]
+    assert buttons, "no visible contents button on the phone"
+    browser.click(buttons[0]["x"], buttons[0]["y"])
+    _settle(browser)
+    links = [a for a in _visible(browser, section_links) if a["inView"] and a["onTop"]]
+    assert any(a["href"] == "#summary" for a in links), f"no section list after a click: {links}"
+
+
+def test_laptop_menu_button_hides_and_shows_the_sidebar(server, browser):
+    browser.emulate(LAPTOP["width"], LAPTOP["height"])
+    browser.goto(f"{server}/chapters/03_nondifferentiability.html")
+    toc_links = "#pst-primary-sidebar nav.bd-links a.reference.internal"
+    assert _visible(browser, toc_links), "no table of contents beside the article at 1280 px"
+    button = next(b for b in _visible(browser, ".primary-toggle") if b["onTop"])
+    browser.click(button["x"], button["y"])
+    _settle(browser)
+    assert not _visible(browser, toc_links), "the menu button did not hide the sidebar"
+    button = next(b for b in _visible(browser, ".primary-toggle") if b["onTop"])
+    browser.click(button["x"], button["y"])
+    _settle(browser)
+    assert _visible(browser, toc_links), "the menu button did not bring the sidebar back"
+
+
+def test_search_snippets_show_no_raw_tex(server, browser):
+    browser.emulate(LAPTOP["width"], LAPTOP["height"])
+    browser.goto(f"{server}/search.html?q=derivative")
+    snippets = browser.evaluate("""new Promise(resolve => {
+      const done = () => [...document.querySelectorAll("#search-results p.context")].map(p => p.textContent);
+      let tries = 0;
+      const poll = () => { const s = done(); if ((s.length >= 5 && tries > 10) || tries > 100) resolve(s); else { tries++; setTimeout(poll, 100); } };
+      poll(); })""")
+    assert len(snippets) >= 5, f"the search for 'derivative' showed {len(snippets)} snippets"
+    raw = [s for s in snippets if re.search(r"\\[A-Za-z]+|\\[()\[\]]", s)]
+    assert not raw, f"raw TeX in search snippets: {raw[:3]}"
+
+
+def test_every_proof_ends_with_a_square(server, browser):
+    browser.emulate(LAPTOP["width"], LAPTOP["height"])
+    browser.goto(f"{server}/chapters/03_nondifferentiability.html")
+    marks = browser.evaluate("""[...document.querySelectorAll("div.proof.admonition")]
+        .filter(d => !d.querySelector(".admonition-title"))
+        .map(d => getComputedStyle(d, "::after").content)""")
+    assert marks, "no proof found"
+    assert all(m == '"\u220e"' for m in marks), f"proof end marks: {marks}"

@@ -271,3 +271,49 @@ def test_bad_arguments_are_rejected_with_a_message(kwargs, error, message):
 def test_new_figure_rejects_bad_grid(nrows, ncols, error, message):
     with pytest.raises(error, match=message):
         new_figure(nrows, ncols)
+
+
+def test_use_house_style_shows_notebook_figures_at_twice_their_displayed_pixels():
+    import base64
+
+    from IPython.core.interactiveshell import InteractiveShell
+    from PIL import Image
+
+    shell = InteractiveShell.instance()
+    fig = None
+    try:
+        use_house_style()
+        fig, ax = new_figure()
+        ax.plot([0, 1], [0, 1])
+        data, metadata = shell.display_formatter.format(fig)
+        png = data["image/png"]
+        png = base64.b64decode(png) if isinstance(png, str) else png
+        width, height = Image.open(io.BytesIO(png)).size
+        shown = metadata["image/png"]
+        assert abs(width - 2 * shown["width"]) <= 1 and abs(height - 2 * shown["height"]) <= 1
+        assert 700 <= shown["width"] <= 800  # 7 inches at figure.dpi 110, less the tight crop
+    finally:
+        if fig is not None:
+            plt.close(fig)
+        InteractiveShell.clear_instance()
+
+
+def test_every_stored_notebook_figure_has_twice_the_pixels_it_is_shown_with():
+    import base64
+    from pathlib import Path
+
+    import nbformat
+    from PIL import Image
+
+    checked = 0
+    for path in sorted((Path(__file__).resolve().parent.parent / "chapters").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                if "image/png" not in output.get("data", {}):
+                    continue
+                shown = output.get("metadata", {}).get("image/png", {})
+                assert "width" in shown, f"{path.name} cell {cell.id}: a figure without its displayed size"
+                width, _ = Image.open(io.BytesIO(base64.b64decode(output["data"]["image/png"]))).size
+                assert abs(width - 2 * shown["width"]) <= 1, f"{path.name} cell {cell.id}: {width} px for {shown}"
+                checked += 1
+    assert checked >= 20

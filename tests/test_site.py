@@ -145,3 +145,19 @@ def test_no_launch_buttons_without_a_repository():
     for page in sorted((SITE / "chapters").glob("*.html")):
         html = page.read_text(encoding="utf-8")
         assert "mybinder.org" not in html and "colab.research.google.com" not in html
+
+
+def test_every_table_in_a_chapter_has_a_numbered_caption():
+    """Tables are numbered and captioned like figures ("Table 3.1 ..."), in HTML as in the PDF."""
+    counted = 0
+    for page in sorted((SITE / "chapters").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        chapter = int(page.stem.split("_")[0])
+        tables = re.findall(r"<table\b.*?</table>", html, flags=re.S)
+        for i, table in enumerate(tables, start=1):
+            caption = re.search(r'<caption>.*?<span class="caption-number">Table (\d+)\.(\d+) </span>', table, flags=re.S)
+            assert caption, f"{page.name}: table {i} has no numbered caption"
+            assert (int(caption.group(1)), int(caption.group(2))) == (chapter, i), (
+                f"{page.name}: table {i} is numbered {caption.group(1)}.{caption.group(2)}")
+            counted += 1
+    assert counted >= 8, f"only {counted} tables in the chapters"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from relu_book.tables import format_cell, markdown_table, text_table
+from relu_book.tables import as_math, format_cell, markdown_table, text_table
 
 ROWS = [
     {"method": "least squares", "degree": 2, "max error": 0.09375},
@@ -48,3 +48,40 @@ def test_sympy_rationals_stay_exact():
     import sympy
 
     assert format_cell(sympy.Rational(3, 32)) == "3/32"
+
+
+def test_markdown_table_with_caption_is_a_numbered_myst_table():
+    text = markdown_table(ROWS, columns=["method"], caption="Two methods.", name="tbl-methods")
+    lines = text.splitlines()
+    assert lines[:3] == [":::{table} Two methods.", ":name: tbl-methods", ""]
+    assert lines[3] == "| method |" and lines[-1] == ":::"
+
+
+def test_markdown_table_headers_replace_column_keys_in_the_header_only():
+    lines = markdown_table(ROWS, columns=["degree"], headers={"degree": "$d$"}).splitlines()
+    assert lines[0] == "| $d$ |" and lines[2] == "| 2 |"
+
+
+def test_markdown_table_rejects_a_name_without_caption_and_unknown_headers():
+    with pytest.raises(ValueError, match="name needs a caption"):
+        markdown_table(ROWS, name="tbl-x")
+    with pytest.raises(ValueError, match="caption must be one non-empty line"):
+        markdown_table(ROWS, caption="two\nlines")
+    with pytest.raises(ValueError, match=r"headers name columns .*\['nope'\]"):
+        markdown_table(ROWS, headers={"nope": "x"})
+
+
+@pytest.mark.parametrize(
+    ("text", "tex"),
+    [("[0, inf)", r"$[0, \infty)$"), ("(-inf, inf)", r"$(-\infty, \infty)$"), ("(-1.7581, inf)", r"$(-1.7581, \infty)$"),
+     ("[0, 6]", "$[0, 6]$"), ("C^0", "$C^0$"), ("C^inf", r"$C^\infty$"), ("C^3+", "$C^{3+}$")],
+)
+def test_as_math_typesets_intervals_and_smoothness_classes(text, tex):
+    assert as_math(text) == tex
+
+
+def test_as_math_leaves_words_alone_and_rejects_non_strings():
+    assert as_math("discontinuous") == "discontinuous"
+    assert as_math("0 (kink)") == "0 (kink)"
+    with pytest.raises(TypeError, match="text must be a str"):
+        as_math(0.5)
