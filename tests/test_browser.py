@@ -35,7 +35,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from chromium_cdp import Chromium
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -414,7 +413,10 @@ def test_search_snippets_show_no_raw_tex(server, browser):
     snippets = browser.evaluate("""new Promise(resolve => {
       const done = () => [...document.querySelectorAll("#search-results p.context")].map(p => p.textContent);
       let tries = 0;
-      const poll = () => { const s = done(); if ((s.length >= 5 && tries > 10) || tries > 100) resolve(s); else { tries++; setTimeout(poll, 100); } };
+      const poll = () => {
+        const s = done();
+        if ((s.length >= 5 && tries > 10) || tries > 100) resolve(s); else { tries++; setTimeout(poll, 100); }
+      };
       poll(); })""")
     assert len(snippets) >= 5, f"the search for 'derivative' showed {len(snippets)} snippets"
     raw = [s for s in snippets if re.search(r"\\[A-Za-z]+|\\[()\[\]]", s)]

@@ -51,7 +51,8 @@ DERIVATIVE_RE = re.compile(r"derivative|grad|'|′|\\prime", re.IGNORECASE)
 
 def _is_style_call(node) -> bool:
     func = node.func if isinstance(node, ast.Call) else None
-    return (isinstance(func, ast.Attribute) and func.attr == "style") or (isinstance(func, ast.Name) and func.id == "style")
+    return ((isinstance(func, ast.Attribute) and func.attr == "style")
+            or (isinstance(func, ast.Name) and func.id == "style"))
 
 
 def _loop_values(tree) -> dict[str, set[str]]:
@@ -67,7 +68,8 @@ def _loop_values(tree) -> dict[str, set[str]]:
             continue
         for item in items.elts:
             pairs = [(node.target, item)]
-            if isinstance(node.target, ast.Tuple) and isinstance(item, ast.Tuple) and len(item.elts) == len(node.target.elts):
+            if (isinstance(node.target, ast.Tuple) and isinstance(item, ast.Tuple)
+                    and len(item.elts) == len(node.target.elts)):
                 pairs = list(zip(node.target.elts, item.elts))
             for target, value in pairs:
                 if isinstance(target, ast.Name) and isinstance(value, ast.Constant) and isinstance(value.value, str):

@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -89,17 +89,17 @@ def _markdown(nb) -> str:
 
 # -- what the PDF contains -----------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def _info() -> dict[str, str]:
     return dict(line.split(":", 1) for line in _run("pdfinfo", str(PDF)).splitlines() if ":" in line)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _text() -> str:
     return _run("pdftotext", "-layout", str(PDF), "-")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _xml() -> ET.Element:
     raw = _run("pdftohtml", "-xml", "-i", "-q", "-nodrm", "-stdout", str(PDF))
     raw = re.sub(r"<!DOCTYPE[^>]*>", "", raw)
@@ -192,7 +192,8 @@ def test_every_figure_is_present_with_its_number():
         total += len(figures)
         for i in range(1, len(figures) + 1):
             assert f"Fig. {chapter}.{i}:" in text, f"Fig. {chapter}.{i} is missing"
-        assert f"Fig. {chapter}.{len(figures) + 1}:" not in text, f"chapter {chapter} has more figures than its notebook"
+        assert f"Fig. {chapter}.{len(figures) + 1}:" not in text, \
+            f"chapter {chapter} has more figures than its notebook"
     rows = [line.split() for line in _run("pdfimages", "-list", str(PDF)).splitlines()[2:]]
     images = [r for r in rows if len(r) > 2 and r[2] == "image"]
     assert len(images) >= total, f"{len(images)} images in the PDF for {total} figures"
@@ -257,7 +258,8 @@ def test_bibliography_lists_every_cited_work():
 
 def test_cross_references_are_links():
     """At least one internal link per cross-reference role in the chapters (plus the contents)."""
-    roles = sum(len(re.findall(r"\{(?:eq|numref|ref|doc|prf:ref|term)\}`", _markdown(nb))) for _, nb in _chapter_sources())
+    role = r"\{(?:eq|numref|ref|doc|prf:ref|term)\}`"
+    roles = sum(len(re.findall(role, _markdown(nb))) for _, nb in _chapter_sources())
     links = [a.get("href", "") for a in _xml().iter("a")]
     internal = [h for h in links if not re.match(r"[a-z]+://", h)]
     assert len(internal) >= roles, f"{len(internal)} internal links for {roles} cross-references"

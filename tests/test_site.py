@@ -155,7 +155,8 @@ def test_every_table_in_a_chapter_has_a_numbered_caption():
         chapter = int(page.stem.split("_")[0])
         tables = re.findall(r"<table\b.*?</table>", html, flags=re.S)
         for i, table in enumerate(tables, start=1):
-            caption = re.search(r'<caption>.*?<span class="caption-number">Table (\d+)\.(\d+) </span>', table, flags=re.S)
+            caption = re.search(r'<caption>.*?<span class="caption-number">Table (\d+)\.(\d+) </span>',
+                                table, flags=re.S)
             assert caption, f"{page.name}: table {i} has no numbered caption"
             assert (int(caption.group(1)), int(caption.group(2))) == (chapter, i), (
                 f"{page.name}: table {i} is numbered {caption.group(1)}.{caption.group(2)}")

@@ -73,7 +73,8 @@ def test_markdown_table_rejects_a_name_without_caption_and_unknown_headers():
 
 @pytest.mark.parametrize(
     ("text", "tex"),
-    [("[0, inf)", r"$[0, \infty)$"), ("(-inf, inf)", r"$(-\infty, \infty)$"), ("(-1.7581, inf)", r"$(-1.7581, \infty)$"),
+    [("[0, inf)", r"$[0, \infty)$"), ("(-inf, inf)", r"$(-\infty, \infty)$"),
+     ("(-1.7581, inf)", r"$(-1.7581, \infty)$"),
      ("[0, 6]", "$[0, 6]$"), ("C^0", "$C^0$"), ("C^inf", r"$C^\infty$"), ("C^3+", "$C^{3+}$")],
 )
 def test_as_math_typesets_intervals_and_smoothness_classes(text, tex):
