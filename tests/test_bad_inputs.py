@@ -67,7 +67,6 @@ ELEMENTWISE = _elementwise_cases()
 
 #: Fixes that belong in the bodies of relu_book/activations.py (issue 13 owns them).
 ISSUE13 = "issue 13 owns relu_book/activations.py: "
-KNOWN_NAN_AT_INF = {"gelu-0", "gelu-1", "gelu_grad-0", "gelu_grad-1", "silu-0", "silu_grad-0"}
 #: generalized_relu_grad with max_value returns float32 for a 0-d bfloat16 x (1-d keeps bfloat16).
 KNOWN_DTYPE = {"generalized_relu_grad-2", "generalized_relu_grad-3", "generalized_relu_grad-4"}
 
@@ -108,9 +107,8 @@ def test_elementwise_matrix(case, f, params, dtype, values):
         return
     assert out.dtype == x.dtype and out.shape == x.shape
     out64, x64 = out.astype(np.float64), x.astype(np.float64)
-    # nan exactly where x is nan; +-inf give the limit (the known exceptions
-    # are the xfails of test_infinities_give_the_limit).
-    nan_in = np.isnan(x64) | (np.isinf(x64) if case in KNOWN_NAN_AT_INF else False)
+    # nan exactly where x is nan; +-inf give the limit.
+    nan_in = np.isnan(x64)
     assert not (np.isnan(out64) & ~nan_in).any(), f"nan from non-nan input {x64[np.isnan(out64) & ~nan_in]}"
     assert np.isnan(out64[np.isnan(x64)]).all(), "nan input gave a number"
     for sign in (1, -1):
@@ -119,20 +117,10 @@ def test_elementwise_matrix(case, f, params, dtype, values):
             limit = _limit(f, sign)
             if limit is not None:
                 expected = np.asarray(limit).astype(dtype).astype(np.float64)
-                if case not in KNOWN_NAN_AT_INF:
-                    np.testing.assert_allclose(out64[at], expected, rtol=1e-2, atol=1e-2)
+                np.testing.assert_allclose(out64[at], expected, rtol=1e-2, atol=1e-2)
 
 
-def _xfail_known(cases):
-    out = []
-    for p in cases:
-        marks = [pytest.mark.xfail(reason=ISSUE13 + "x*0 at +-inf gives nan (use where/limits)", strict=False)] \
-            if p.id in KNOWN_NAN_AT_INF else []
-        out.append(pytest.param(*p.values[1:], id=p.id, marks=marks))
-    return out
-
-
-@pytest.mark.parametrize(("f", "params"), _xfail_known(ELEMENTWISE))
+@pytest.mark.parametrize(("f", "params"), [pytest.param(*p.values[1:], id=p.id) for p in ELEMENTWISE])
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, ml_dtypes.bfloat16])
 def test_infinities_give_the_limit(f, params, dtype):
     x = np.array([-np.inf, np.inf], dtype=dtype)
@@ -142,6 +130,45 @@ def test_infinities_give_the_limit(f, params, dtype):
         assert limit is not None
         expected = np.asarray(limit).astype(dtype).astype(np.float64)
         assert out[k] == pytest.approx(expected, rel=1e-2, abs=1e-2), (sign, out[k], limit)
+
+
+@pytest.mark.parametrize("kernel", ["gelu", "gelu_grad", "gelu_tanh", "gelu_tanh_grad", "silu", "silu_grad"])
+@pytest.mark.parametrize("sign", [-1.0, 1.0])
+def test_smooth_kernels_give_exact_limits_at_infinity(kernel, sign):
+    # x * Phi(x), x * sigma(x), ... are inf * 0 = nan at one end unless the limit is taken.
+    from relu_book import _precise
+
+    f = getattr(_precise, kernel)
+    expected = {"gelu": {-1.0: 0.0, 1.0: np.inf}, "gelu_tanh": {-1.0: 0.0, 1.0: np.inf},
+                "silu": {-1.0: 0.0, 1.0: np.inf}}.get(kernel, {-1.0: 0.0, 1.0: 1.0})[sign]
+    with np.errstate(invalid="raise"):
+        assert f(np.array([sign * np.inf]))[0] == expected
+
+
+@given(x=hnp.arrays(np.float64, st.integers(1, 8), elements=st.floats(allow_nan=False, allow_infinity=False)))
+@settings(max_examples=200, deadline=None)
+def test_smooth_kernels_are_unchanged_on_finite_inputs(x):
+    # The limits at +-inf come from clipping factors that multiply an exact 0
+    # beyond |x| = _CLIP; on finite x the kernels equal the plain formulas bit for bit.
+    from scipy import special
+
+    from relu_book import _precise
+
+    with np.errstate(all="ignore"):
+        xc = np.clip(x, -_precise._CLIP, _precise._CLIP)
+        u2 = xc * (xc * xc * _precise.GELU_CUBIC + 1) * (2 * _precise.SQRT_2_OVER_PI)
+        du = (xc * xc * (3 * _precise.GELU_CUBIC) + 1) * _precise.SQRT_2_OVER_PI
+        s, s2 = special.expit(x), special.expit(u2)
+        plain = {
+            "gelu": x * special.ndtr(x),
+            "gelu_grad": special.ndtr(x) + x * (np.exp(-0.5 * (xc * xc)) * _precise.INV_SQRT_2PI),
+            "gelu_tanh": x * s2,
+            "gelu_tanh_grad": s2 + x * (2 * s2 * special.expit(-u2) * du),
+            "silu": x * s,
+            "silu_grad": s + x * s * special.expit(-x),
+        }
+        for name, expected in plain.items():
+            np.testing.assert_array_equal(getattr(_precise, name)(x), expected, err_msg=name)
 
 
 @pytest.mark.parametrize(("case", "f", "params"), ELEMENTWISE)
