@@ -104,6 +104,56 @@ def real_scalar(
     return v
 
 
+def largest(dtype) -> float:
+    """The largest finite value of a floating dtype (numpy's or ml_dtypes')."""
+    try:
+        return float(np.finfo(dtype).max)
+    except ValueError:  # numpy's finfo does not know the ml_dtypes formats
+        return float(ml_dtypes.finfo(dtype).max)
+
+
+def in_dtype(value, name: str, dtype) -> np.ndarray:
+    """Return a checked parameter (a float or an array) cast to ``dtype``, the working dtype of ``x``.
+
+    Parameters are checked twice: as numbers first (:func:`real_scalar`), and
+    here again after the cast, since a finite value that ``dtype`` cannot hold
+    (``1e308`` in float32, ``7e4`` in float16) would become inf (nan in the
+    float8 formats without inf) and then nan in a product such as ``0 * inf``.
+    Values that are already inf or nan are passed through unchanged.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``value`` as an array of ``dtype`` (0-d for a scalar), so that
+        arithmetic with an array of ``dtype`` stays in ``dtype``.
+
+    Raises
+    ------
+    ValueError
+        If a finite entry of ``value`` overflows ``dtype``.
+
+    Examples
+    --------
+    >>> in_dtype(0.25, "negative_slope", np.float16)
+    array(0.25, dtype=float16)
+    >>> in_dtype(1e308, "negative_slope", np.float32)
+    Traceback (most recent call last):
+    ...
+    ValueError: negative_slope=1e+308 overflows float32, the dtype of x (largest value 3.40282e+38)
+    """
+    v = np.asarray(value)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cast = v.astype(dtype)
+        overflow = np.isfinite(v.astype(np.float64)) & ~np.isfinite(cast.astype(np.float64))
+    if overflow.any():
+        bad = float(v[overflow].flat[0]) if v.ndim else float(v)
+        what = name if v.ndim == 0 else f"an entry of {name}"
+        raise ValueError(
+            f"{what}={bad:g} overflows {np.dtype(dtype).name}, the dtype of x (largest value {largest(dtype):g})"
+        )
+    return cast
+
+
 def result(arr: np.ndarray):
     """Return a 0-d result as a numpy scalar and any other result unchanged."""
     return arr[()] if arr.ndim == 0 else arr

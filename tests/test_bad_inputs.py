@@ -45,9 +45,6 @@ FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 #: Every floating dtype the API promises to preserve (the ml_dtypes floats are
 #: computed in float32 internally; float8_e4m3fn has no infinity).
 DTYPES = [np.float16, np.float32, np.float64, ml_dtypes.bfloat16, ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e5m2]
-#: Functions that return float32 for ml_dtypes input under numpy 2.0 (the floor of pyproject.toml).
-NUMPY20_PROMOTES = {"relu-0", "relu6-0", "tanh_grad-0"}
-_ML_DTYPES = {np.dtype(ml_dtypes.bfloat16), np.dtype(ml_dtypes.float8_e4m3fn), np.dtype(ml_dtypes.float8_e5m2)}
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 30.0, -30.0, 1e4, -1e4, 1e300, -1e300, 5e-324, np.inf, -np.inf, np.nan]
 
 
@@ -65,11 +62,6 @@ def _elementwise_cases():
 
 ELEMENTWISE = _elementwise_cases()
 
-#: Fixes that belong in the bodies of relu_book/activations.py (issue 13 owns them).
-ISSUE13 = "issue 13 owns relu_book/activations.py: "
-#: generalized_relu_grad with max_value returns float32 for a 0-d bfloat16 x (1-d keeps bfloat16).
-KNOWN_DTYPE = {"generalized_relu_grad-2", "generalized_relu_grad-3", "generalized_relu_grad-4"}
-
 
 def _limit(f, sign):
     """The limit of ``f`` at ``sign * inf``, read from float64 values far out (None if not clear)."""
@@ -82,13 +74,7 @@ def _limit(f, sign):
     return None
 
 
-def _matrix_cases():
-    reason = ISSUE13 + "0-d bfloat16 input gives a float32 result"
-    return [pytest.param(*p.values, id=p.id, marks=[pytest.mark.xfail(reason=reason, strict=False)])
-            if p.id in KNOWN_DTYPE else p for p in ELEMENTWISE]
-
-
-@pytest.mark.parametrize(("case", "f", "params"), _matrix_cases())
+@pytest.mark.parametrize(("case", "f", "params"), ELEMENTWISE)
 @FAST
 @given(
     dtype=st.sampled_from(DTYPES),
@@ -101,10 +87,8 @@ def test_elementwise_matrix(case, f, params, dtype, values):
     before = x.copy()
     out = np.asarray(f(x))
     assert np.array_equal(x, before, equal_nan=True), "the input was modified"
-    if x.dtype in _ML_DTYPES and np.lib.NumpyVersion(np.__version__) < "2.1.0" and case in NUMPY20_PROMOTES:
-        # numpy 2.0 promotes bfloat16 with a Python int to float32 (np.maximum(x, 0)). Known gap at
-        # the numpy floor, left to activations.py (issue 13): write the constants as x.dtype.type(0).
-        return
+    # (numpy 2.0, the floor, promotes bfloat16 with a Python 0 to float32: the
+    # activations write their constants in x's dtype, x.dtype.type(0).)
     assert out.dtype == x.dtype and out.shape == x.shape
     out64, x64 = out.astype(np.float64), x.astype(np.float64)
     # nan exactly where x is nan; +-inf give the limit.
@@ -197,21 +181,7 @@ def _float_parameters():
     return out
 
 
-KNOWN_PARAM_OVERFLOW = {("prelu", "weight"), ("leaky_relu", "negative_slope"),
-                        ("generalized_relu", "threshold"), ("generalized_relu", "negative_slope"),
-                        ("generalized_relu", "max_value"), ("rrelu", "lower"), ("rrelu", "upper")}
-
-
-def _parameter_cases():
-    cases = []
-    for name, param in _float_parameters():
-        marks = [pytest.mark.xfail(reason=ISSUE13 + f"check {param} after the cast to x's dtype", strict=False)] \
-            if (name, param) in KNOWN_PARAM_OVERFLOW else []
-        cases.append(pytest.param(name, param, id=f"{name}-{param}", marks=marks))
-    return cases
-
-
-@pytest.mark.parametrize(("name", "param"), _parameter_cases())
+@pytest.mark.parametrize(("name", "param"), [pytest.param(n, p, id=f"{n}-{p}") for n, p in _float_parameters()])
 def test_parameters_are_checked_after_the_cast(name, param):
     """Every value x dtype x (function, derivative): an error naming the parameter, or a clean answer."""
     import warnings
@@ -238,11 +208,47 @@ def test_parameters_are_checked_after_the_cast(name, param):
                 except RuntimeWarning as exc:
                     problems.append(f"{where}: {exc}")
                     continue
-                if np.isnan(np.asarray(out, dtype=np.float64)).any():
-                    problems.append(f"{where}: nan")
-                elif out.dtype != x.dtype:
-                    problems.append(f"{where}: dtype {out.dtype}")
+                for part in out if isinstance(out, tuple) else (out,):  # prelu_grad: (grad_x, grad_weight)
+                    if np.isnan(np.asarray(part, dtype=np.float64)).any():
+                        problems.append(f"{where}: nan")
+                    elif part.dtype != x.dtype:
+                        problems.append(f"{where}: dtype {part.dtype}")
     assert not problems, "\n".join(problems[:10])
+
+
+OVERFLOWING_PARAMETERS = [
+    ("prelu", {"weight": 1e308}, np.float32),
+    ("prelu", {"weight": np.array([0.5, 1e39, 0.25])}, np.float32),
+    ("leaky_relu", {"negative_slope": 7e4}, np.float16),
+    ("leaky_relu", {"negative_slope": -1e39}, ml_dtypes.bfloat16),
+    ("rrelu", {"lower": 0.1, "upper": 1e6}, np.float16),
+    ("rrelu", {"lower": -1e39, "upper": 0.5}, np.float32),
+    ("generalized_relu", {"threshold": 7e4}, np.float16),
+    ("generalized_relu", {"threshold": -7e4, "max_value": 6.0}, np.float16),
+    ("generalized_relu", {"negative_slope": 1e5}, np.float16),
+    ("generalized_relu", {"max_value": 1e5}, np.float16),
+    ("generalized_relu", {"max_value": 1e39}, ml_dtypes.bfloat16),
+]
+
+
+@pytest.mark.parametrize("grad", [False, True], ids=["function", "derivative"])
+@pytest.mark.parametrize(("name", "params", "dtype"), OVERFLOWING_PARAMETERS,
+                         ids=[f"{n}-{next(iter(p))}-{np.dtype(d).name}" for n, p, d in OVERFLOWING_PARAMETERS])
+def test_a_finite_parameter_that_overflows_the_dtype_of_x_is_refused_by_name(name, params, dtype, grad):
+    # a finite parameter that is inf in x's dtype would give inf * 0 = nan (prelu(float32 0, 1e308) was nan)
+    f = getattr(activations, f"{name}_grad" if grad else name)
+    bad = next(p for p, v in params.items() if np.max(np.abs(v)) > 1e4)
+    with pytest.raises(ValueError, match=f"{bad}.*overflows {np.dtype(dtype).name}"):
+        f(np.array([-3.0, 0.0, 2.0], dtype=dtype), **params)
+
+
+def test_parameters_in_range_of_the_dtype_are_still_accepted():
+    x = np.array([-1.0, 0.0, 3.0], dtype=np.float16)
+    np.testing.assert_array_equal(activations.leaky_relu(x, 6e4), np.array([-6e4, 0.0, 3.0], np.float16))
+    np.testing.assert_array_equal(activations.generalized_relu(x, threshold=6e4), np.zeros(3, np.float16))
+    assert activations.prelu(x, np.inf)[0] == -np.inf  # an infinite slope propagates (documented)
+    # softplus works in float64 whatever x's dtype: beta = 1e6 is no overflow, and the answer is log(2)/beta
+    assert activations.softplus(np.float16([0.0]), beta=1e6)[0] == np.float16(np.log(2) / 1e6)
 
 
 # --------------------------------------------- every count and sequence parameter
