@@ -8,6 +8,7 @@ fails early with a message that names the argument and says what was expected.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -305,21 +306,55 @@ def instance(value, name: str, cls: type):
     return value
 
 
-def sequence(values, name: str) -> list:
-    """Return ``values`` as a non-empty list.
+def sequence(values, name: str, entry=None, *, allow_empty: bool = False) -> list:
+    """Return ``values`` as a list, each entry checked by ``entry``.
+
+    Any iterable is accepted, a generator included: it is read once, here,
+    into the list that is returned, so that a function which loops over the
+    list several times sees every entry every time (a generator passed on
+    unread would be empty from its second loop on). A string, bytes or a
+    mapping is not a sequence of entries and is refused.
+
+    Parameters
+    ----------
+    values : iterable
+        The argument.
+    name : str
+        Its name, for the messages.
+    entry : callable, optional
+        ``entry(value, label)`` checks and converts one entry (for example
+        :func:`integer` or :func:`real_scalar`); ``label`` is
+        ``"each entry of <name>"``, so its errors name the argument.
+    allow_empty : bool, default False
+        Accept an empty sequence.
 
     Raises
     ------
     TypeError
-        If ``values`` is a string or not iterable.
+        If ``values`` is a string, bytes, a mapping or not iterable (a
+        number, None); or ``entry`` refuses an entry.
     ValueError
-        If it is empty.
+        If it is empty (unless ``allow_empty``), or ``entry`` refuses an entry.
+
+    Examples
+    --------
+    >>> sequence((n for n in [3, 4]), "hidden", integer)
+    [3, 4]
+    >>> sequence(5, "hidden")
+    Traceback (most recent call last):
+    ...
+    TypeError: hidden must be a sequence, got int
     """
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
         raise TypeError(f"{name} must be a sequence, got {type(values).__name__}")
-    values = list(values)
-    if not values:
+    try:
+        values = list(values)
+    except OverflowError:  # range(10**400)
+        raise ValueError(f"{name} is too long to be a sequence of entries") from None
+    if not values and not allow_empty:
         raise ValueError(f"{name} must not be empty")
+    if entry is not None:
+        values = [entry(v, f"each entry of {name}") for v in values]
     return values
 
 

@@ -289,20 +289,6 @@ def _documented_types(fn):
 EXACT_INTEGERS = {"approximation.exact_least_squares:a", "approximation.exact_l2_error:a",
                   "approximation.exact_max_error:a", "approximation.exact_minimax:a"}
 
-#: Sequence parameters still iterated without an entry check (a non-sequence gives
-#: Python's "'NoneType' object is not iterable"): the fix is one
-#: ``relu_book._validation.sequence(value, name)`` at the function's entry.
-_NO_SEQUENCE_CHECK = "no entry check yet: add _validation.sequence(value, name) at the function's entry (issue 18)"
-KNOWN_GAPS = dict.fromkeys([
-    "approximation.error_table:half_widths", "approximation.error_table:methods",
-    "dying.first_step_measurements:data", "dying.train_and_measure:data",
-    "floating_point.precision_run:hidden", "polynomial_networks.train_classifier:hidden",
-    "smooth.normal_expectation:breakpoints", "smooth.activation_table:entries",
-    "conventions.table_rows:activations", "conventions.table_rows:tested",
-    "training.epochs_to_error:hidden", "training.convergence_race:activations",
-    "training.convergence_race:lrs", "training.zigzag_race:lrs",
-], _NO_SEQUENCE_CHECK)
-
 
 def _count_and_sequence_parameters():
     """Count parameters (documented ``int``) and sequence parameters (documented sequence/tuple/list),
@@ -318,12 +304,11 @@ def _count_and_sequence_parameters():
                 continue
             doc = types[p.name]
             key = f"{qualname}:{p.name}"
-            marks = [pytest.mark.xfail(reason=KNOWN_GAPS[key], strict=False)] if key in KNOWN_GAPS else []
             if re.match(r"^(positive |non-negative )?int\b", doc) and not isinstance(d, bool):
                 if key not in EXACT_INTEGERS:
-                    counts.append(pytest.param(fn, p.name, id=key, marks=marks))
+                    counts.append(pytest.param(fn, p.name, id=key))
             elif re.match(r"^(sequence|tuple|list|iterable)\b", doc):
-                sequences.append(pytest.param(fn, p.name, d, id=key, marks=marks))
+                sequences.append(pytest.param(fn, p.name, d, id=key))
     return counts, sequences
 
 
@@ -443,6 +428,65 @@ def test_the_enumeration_covers_the_api():
     # The generated tests above reach these many parameters; a refactoring that
     # loses the defaults (and so the enumeration) shows up here.
     assert len(COUNTS) >= 40 and len(SEQUENCES) >= 30, (len(COUNTS), len(SEQUENCES))
+
+
+def _generator_cases():
+    """(function, parameter, its entries, the other arguments, what to compare) for the former gaps."""
+    from relu_book import approximation, conventions, dying, floating_point, polynomial_networks, smooth, training
+
+    X, labels = training.make_spirals(n_per_class=10, seed=0)
+    data = dying.make_regression()
+    same = lambda v: v  # noqa: E731
+    return [
+        (approximation.error_table, "half_widths", [1.0, 2.0], {"degrees": [2]}, same),
+        (approximation.error_table, "methods", ["least squares"], {"degrees": [2]}, same),
+        (conventions.table_rows, "activations", ["abs", "relu"], {}, same),
+        (conventions.table_rows, "tested", ["PyTorch"], {}, same),
+        (smooth.normal_expectation, "breakpoints", [0.0, 1.0], {"f": lambda z: max(z, 1.0)}, same),
+        (smooth.activation_table, "entries", list(smooth.TABLE_ENTRIES[:1]), {"num": 5},
+         lambda rows: [r["range"] for r in rows]),
+        (floating_point.precision_run, "hidden", [4, 3], {"dtype": "float32", "steps": 2, "batch": 8},
+         lambda run: (run.zeros.tolist(), run.affected.tolist())),
+        (polynomial_networks.train_classifier, "hidden", [4, 3], {"activation": "relu", "X": X, "labels": labels,
+                                                                  "epochs": 1},
+         lambda out: [w.tolist() for w in out[0].weights]),
+        (training.epochs_to_error, "hidden", [4, 3], {"activation": "relu", "lr": 0.3, "seed": 0, "X": X,
+                                                      "labels": labels, "max_epochs": 2}, same),
+        (training.convergence_race, "lrs", [0.1, 0.3], {"X": X, "labels": labels, "tuning_seeds": [9], "seeds": [0],
+                                                        "max_epochs": 2, "hidden": (4,)},
+         lambda race: {k: v["lr"] for k, v in race.items()}),
+        (training.convergence_race, "activations", ["relu", "tanh"],
+         {"X": X, "labels": labels, "lrs": [0.3], "tuning_seeds": [9], "seeds": [0], "max_epochs": 2, "hidden": (4,)},
+         lambda race: {k: v["epochs"].tolist() for k, v in race.items()}),
+        (training.zigzag_race, "lrs", [0.5, 1.0], {"tuning_seeds": [9], "seeds": [0], "steps": 50},
+         lambda race: {k: (v["lr"], v["steps"].tolist()) for k, v in race.items()}),
+        (dying.train_and_measure, "data", list(data), {"lr": 0.05, "epochs": 1}, same),
+        (dying.first_step_measurements, "data", list(data), {"configs": {"ReLU": {}}, "seeds": [0],
+                                                            "layer_sizes": (2, 4, 1)},
+         lambda out: {k: (v["grad_norm"].tolist(), v["sharpness"].tolist()) for k, v in out.items()}),
+    ]
+
+
+GENERATOR_CASES = _generator_cases()
+
+
+@pytest.mark.parametrize(("fn", "param", "entries", "others", "key"), GENERATOR_CASES,
+                         ids=[f"{c[0].__module__.split('.')[-1]}.{c[0].__name__}:{c[1]}" for c in GENERATOR_CASES])
+def test_a_generator_works_like_a_list(fn, param, entries, others, key):
+    # A sequence argument is read once at the entry, so a generator is neither refused nor silently
+    # emptied by a second loop (convergence_race, for instance, runs every activation on every rate).
+    as_list = key(fn(**others, **{param: list(entries)}))
+    as_generator = key(fn(**others, **{param: (e for e in entries)}))
+    assert repr(as_generator) == repr(as_list)
+
+
+def test_a_generator_of_hidden_widths_is_read_once_for_every_run():
+    from relu_book import training
+
+    X, labels = training.make_spirals(n_per_class=10, seed=0)
+    kw = {"lrs": [0.1, 0.3], "tuning_seeds": [9], "seeds": [0, 1], "max_epochs": 2}
+    race = training.convergence_race(X, labels, hidden=(w for w in (5, 4)), **kw)
+    assert repr(race) == repr(training.convergence_race(X, labels, hidden=[5, 4], **kw))
 
 
 # ---------------------------------------------------------------- the other classes
