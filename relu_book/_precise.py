@@ -24,7 +24,10 @@ SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 GELU_CUBIC = 0.044715
 #: Beyond this |x| every kernel's result is settled (tanh, sigmoid, Phi are 0 or 1
-#: in float64 and the densities underflow); clipping avoids overflow in x**2, x**3.
+#: in float64 and the densities underflow); clipping avoids overflow in x**2, x**3,
+#: and a factor x that multiplies an exact 0 out there is clipped too, so that
+#: x = +-inf gives the limit (0 * 1e4 = 0) instead of inf * 0 = nan. For finite x
+#: the clipped and unclipped products are the same numbers, bit for bit.
 _CLIP = 1e4
 
 
@@ -67,12 +70,14 @@ def elu_grad(x, alpha, scale=1.0):
 
 
 def gelu(x):
-    return x * special.ndtr(x)
+    # Phi(x) = 0 below -_CLIP: gelu(-inf) = 0, gelu(inf) = inf * 1 = inf
+    return np.maximum(x, -_CLIP) * special.ndtr(x)
 
 
 def gelu_grad(x):
     xc = np.clip(x, -_CLIP, _CLIP)
-    return special.ndtr(x) + x * (np.exp(-0.5 * (xc * xc)) * INV_SQRT_2PI)
+    # the density is 0 beyond _CLIP: gelu'(-inf) = 0 + 0, gelu'(inf) = 1 + 0
+    return special.ndtr(x) + xc * (np.exp(-0.5 * (xc * xc)) * INV_SQRT_2PI)
 
 
 def _gelu_tanh_u2(x):
@@ -83,7 +88,7 @@ def _gelu_tanh_u2(x):
 
 def gelu_tanh(x):
     u2, _ = _gelu_tanh_u2(x)
-    return x * special.expit(u2)  # (1 + tanh u) / 2 = sigmoid(2u)
+    return np.maximum(x, -_CLIP) * special.expit(u2)  # (1 + tanh u) / 2 = sigmoid(2u)
 
 
 def gelu_tanh_grad(x):
@@ -91,16 +96,17 @@ def gelu_tanh_grad(x):
     s = special.expit(u2)
     # d/du (1 + tanh u)/2 = (1 - tanh^2 u)/2 = 2 sigmoid(2u) sigmoid(-2u)
     du = (xc * xc * (3 * GELU_CUBIC) + 1) * SQRT_2_OVER_PI
-    return s + x * (2 * s * special.expit(-u2) * du)
+    return s + xc * (2 * s * special.expit(-u2) * du)
 
 
 def silu(x):
-    return x * special.expit(x)
+    return np.maximum(x, -_CLIP) * special.expit(x)  # silu(-inf) = 0, silu(inf) = inf
 
 
 def silu_grad(x):
     s = special.expit(x)
-    return s + x * s * special.expit(-x)  # sigma (1 + x (1 - sigma)), with 1 - sigma(x) = sigma(-x)
+    # sigma (1 + x (1 - sigma)), with 1 - sigma(x) = sigma(-x); silu'(-inf) = 0, silu'(inf) = 1
+    return s + np.clip(x, -_CLIP, _CLIP) * s * special.expit(-x)
 
 
 def sigmoid(x):

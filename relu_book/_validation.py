@@ -8,6 +8,7 @@ fails early with a message that names the argument and says what was expected.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -102,6 +103,56 @@ def real_scalar(
     if high is not None and v > high:
         raise ValueError(f"{name} must be <= {high}, got {v}")
     return v
+
+
+def largest(dtype) -> float:
+    """The largest finite value of a floating dtype (numpy's or ml_dtypes')."""
+    try:
+        return float(np.finfo(dtype).max)
+    except ValueError:  # numpy's finfo does not know the ml_dtypes formats
+        return float(ml_dtypes.finfo(dtype).max)
+
+
+def in_dtype(value, name: str, dtype) -> np.ndarray:
+    """Return a checked parameter (a float or an array) cast to ``dtype``, the working dtype of ``x``.
+
+    Parameters are checked twice: as numbers first (:func:`real_scalar`), and
+    here again after the cast, since a finite value that ``dtype`` cannot hold
+    (``1e308`` in float32, ``7e4`` in float16) would become inf (nan in the
+    float8 formats without inf) and then nan in a product such as ``0 * inf``.
+    Values that are already inf or nan are passed through unchanged.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``value`` as an array of ``dtype`` (0-d for a scalar), so that
+        arithmetic with an array of ``dtype`` stays in ``dtype``.
+
+    Raises
+    ------
+    ValueError
+        If a finite entry of ``value`` overflows ``dtype``.
+
+    Examples
+    --------
+    >>> in_dtype(0.25, "negative_slope", np.float16)
+    array(0.25, dtype=float16)
+    >>> in_dtype(1e308, "negative_slope", np.float32)
+    Traceback (most recent call last):
+    ...
+    ValueError: negative_slope=1e+308 overflows float32, the dtype of x (largest value 3.40282e+38)
+    """
+    v = np.asarray(value)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cast = v.astype(dtype)
+        overflow = np.isfinite(v.astype(np.float64)) & ~np.isfinite(cast.astype(np.float64))
+    if overflow.any():
+        bad = float(v[overflow].flat[0]) if v.ndim else float(v)
+        what = name if v.ndim == 0 else f"an entry of {name}"
+        raise ValueError(
+            f"{what}={bad:g} overflows {np.dtype(dtype).name}, the dtype of x (largest value {largest(dtype):g})"
+        )
+    return cast
 
 
 def result(arr: np.ndarray):
@@ -255,21 +306,55 @@ def instance(value, name: str, cls: type):
     return value
 
 
-def sequence(values, name: str) -> list:
-    """Return ``values`` as a non-empty list.
+def sequence(values, name: str, entry=None, *, allow_empty: bool = False) -> list:
+    """Return ``values`` as a list, each entry checked by ``entry``.
+
+    Any iterable is accepted, a generator included: it is read once, here,
+    into the list that is returned, so that a function which loops over the
+    list several times sees every entry every time (a generator passed on
+    unread would be empty from its second loop on). A string, bytes or a
+    mapping is not a sequence of entries and is refused.
+
+    Parameters
+    ----------
+    values : iterable
+        The argument.
+    name : str
+        Its name, for the messages.
+    entry : callable, optional
+        ``entry(value, label)`` checks and converts one entry (for example
+        :func:`integer` or :func:`real_scalar`); ``label`` is
+        ``"each entry of <name>"``, so its errors name the argument.
+    allow_empty : bool, default False
+        Accept an empty sequence.
 
     Raises
     ------
     TypeError
-        If ``values`` is a string or not iterable.
+        If ``values`` is a string, bytes, a mapping or not iterable (a
+        number, None); or ``entry`` refuses an entry.
     ValueError
-        If it is empty.
+        If it is empty (unless ``allow_empty``), or ``entry`` refuses an entry.
+
+    Examples
+    --------
+    >>> sequence((n for n in [3, 4]), "hidden", integer)
+    [3, 4]
+    >>> sequence(5, "hidden")
+    Traceback (most recent call last):
+    ...
+    TypeError: hidden must be a sequence, got int
     """
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
         raise TypeError(f"{name} must be a sequence, got {type(values).__name__}")
-    values = list(values)
-    if not values:
+    try:
+        values = list(values)
+    except OverflowError:  # range(10**400)
+        raise ValueError(f"{name} is too long to be a sequence of entries") from None
+    if not values and not allow_empty:
         raise ValueError(f"{name} must not be empty")
+    if entry is not None:
+        values = [entry(v, f"each entry of {name}") for v in values]
     return values
 
 

@@ -25,7 +25,7 @@ import functools
 import numpy as np
 
 from relu_book import _precise
-from relu_book._validation import as_float_array, generator, real_scalar, result
+from relu_book._validation import as_float_array, generator, in_dtype, real_scalar, result
 from relu_book.registry import REGISTRY
 
 # The public names: each activation of the registry with its derivative
@@ -45,11 +45,13 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def _nan_in_nan_out(func):
-    """Let NaN inputs pass through silently (numpy warns "invalid value" otherwise)."""
+    """Let NaN inputs pass through silently (numpy warns "invalid value" otherwise), and let a
+    value beyond the range of x's dtype round to +-inf silently, as :func:`relu_book._precise.apply`
+    does (``leaky_relu(float16 3, 6e4)`` computes ``3 * 6e4 = inf`` before taking the minimum, 3)."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):
             return func(*args, **kwargs)
 
     return wrapper
@@ -91,7 +93,8 @@ def relu(x):
     array([0., 0., 3.])
     """
     x = as_float_array(x)
-    return result(np.maximum(x, 0))
+    # a constant of x's dtype: numpy 2.0 promotes bfloat16 with a Python 0 to float32
+    return result(np.maximum(x, x.dtype.type(0)))
 
 
 @_nan_in_nan_out
@@ -178,14 +181,15 @@ def leaky_relu(x, negative_slope=0.01):
     """
     x = as_float_array(x)
     a = real_scalar(negative_slope, "negative_slope")
+    slope = in_dtype(a, "negative_slope", x.dtype)
     if a == 0:
-        return result(np.maximum(x, 0))
-    out = np.asarray(np.multiply(x, a))  # two in-place passes instead of np.where's three
+        return result(np.maximum(x, x.dtype.type(0)))
+    out = np.asarray(np.multiply(x, slope))  # two in-place passes instead of np.where's three
     if a <= 1:
         np.maximum(out, x, out=out)
     else:
         np.minimum(out, x, out=out)
-    return result(out.astype(x.dtype, copy=False))
+    return result(out)
 
 
 @_nan_in_nan_out
@@ -219,9 +223,8 @@ def leaky_relu_grad(x, negative_slope=0.01):
     array([0.1, 0.1, 1. ])
     """
     x = as_float_array(x)
-    a = real_scalar(negative_slope, "negative_slope")
-    one = np.ones((), dtype=x.dtype)
-    grad = np.where(x > 0, one, np.asarray(a, dtype=x.dtype))
+    slope = in_dtype(real_scalar(negative_slope, "negative_slope"), "negative_slope", x.dtype)
+    grad = np.where(x > 0, x.dtype.type(1), slope)
     return result(_keep_nan(x, grad))
 
 
@@ -229,7 +232,8 @@ def leaky_relu_grad(x, negative_slope=0.01):
 
 
 def _prelu_weight(x: np.ndarray, weight) -> np.ndarray:
-    """The slope(s) in the dtype of ``x``; inf and NaN are kept, so that a diverged slope propagates."""
+    """The slope(s) in the dtype of ``x``; inf and NaN are kept, so that a diverged slope propagates,
+    but a finite slope that overflows the dtype is refused."""
     w = as_float_array(weight, "weight")
     try:
         shape = np.broadcast_shapes(x.shape, w.shape)
@@ -237,7 +241,7 @@ def _prelu_weight(x: np.ndarray, weight) -> np.ndarray:
         shape = None
     if shape != x.shape:
         raise ValueError(f"weight of shape {w.shape} does not broadcast to x of shape {x.shape}")
-    return w.astype(x.dtype, copy=False)
+    return in_dtype(w, "weight", x.dtype)
 
 
 @_nan_in_nan_out
@@ -258,9 +262,10 @@ def prelu(x, weight):
         The slope :math:`a`; a scalar (channel-shared) or an array that
         broadcasts to the shape of ``x`` (for example one slope per unit, of
         shape ``(n_units,)`` for ``x`` of shape ``(batch, n_units)``). It is
-        cast to the dtype of ``x``. An infinite or NaN slope is not refused:
-        like a NaN in ``x`` it propagates to the outputs it touches (a slope
-        that diverged in training).
+        cast to the dtype of ``x``; a finite slope too large for that dtype
+        is refused. An infinite or NaN slope is not refused: like a NaN in
+        ``x`` it propagates to the outputs it touches (a slope that diverged
+        in training).
 
     Returns
     -------
@@ -270,7 +275,8 @@ def prelu(x, weight):
     Raises
     ------
     ValueError
-        If ``weight`` does not broadcast to the shape of ``x``.
+        If ``weight`` does not broadcast to the shape of ``x``, or a finite
+        entry of it overflows the dtype of ``x`` (``1e308`` for float32 ``x``).
 
     Examples
     --------
@@ -321,9 +327,8 @@ def prelu_grad(x, weight):
     """
     x = as_float_array(x)
     w = _prelu_weight(x, weight)
-    one = np.ones((), dtype=x.dtype)
-    grad_x = np.where(x > 0, one, w)
-    grad_w = np.minimum(x, 0)
+    grad_x = np.where(x > 0, x.dtype.type(1), w)
+    grad_w = np.minimum(x, x.dtype.type(0))
     return result(_keep_nan(x, grad_x)), result(grad_w)
 
 
@@ -372,15 +377,16 @@ def rrelu_slopes(x, lower=1.0 / 8, upper=1.0 / 3, training=False, rng=None):
     hi = real_scalar(upper, "upper")
     if lo > hi:
         raise ValueError(f"lower must be <= upper, got lower={lo}, upper={hi}")
+    in_dtype(lo, "lower", x.dtype)  # every slope lies in [lo, hi]: both ends must fit x's dtype
+    in_dtype(hi, "upper", x.dtype)
     if not isinstance(training, (bool, np.bool_)):
         raise TypeError(f"training must be a bool, got {type(training).__name__}")
     if training:
         rng = generator(rng)
         slope = rng.uniform(lo, hi, size=x.shape).astype(x.dtype)
     else:
-        slope = np.asarray((lo + hi) / 2, dtype=x.dtype)
-    one = np.ones((), dtype=x.dtype)
-    slopes = np.broadcast_to(np.where(x > 0, one, slope), x.shape).copy()
+        slope = np.asarray(lo / 2 + hi / 2, dtype=x.dtype)  # (lo + hi) / 2 without overflow
+    slopes = np.broadcast_to(np.where(x > 0, x.dtype.type(1), slope), x.shape).copy()
     return result(_keep_nan(x, slopes))
 
 
@@ -496,7 +502,7 @@ def relu6(x):
     array([0., 3., 6.])
     """
     x = as_float_array(x)
-    return result(np.minimum(np.maximum(x, 0), 6))
+    return result(np.minimum(np.maximum(x, x.dtype.type(0)), x.dtype.type(6)))
 
 
 @_nan_in_nan_out
@@ -535,7 +541,8 @@ def relu6_grad(x):
 # -------------------------------------------------------------- Generalised ReLU
 
 
-def _generalized_params(negative_slope, max_value, threshold):
+def _generalized_params(negative_slope, max_value, threshold, dtype):
+    """The parameters as floats, checked as numbers and then in ``dtype``, the dtype of ``x``."""
     a = real_scalar(negative_slope, "negative_slope")
     t = real_scalar(threshold, "threshold")
     if max_value is None:
@@ -546,6 +553,9 @@ def _generalized_params(negative_slope, max_value, threshold):
             raise ValueError(f"max_value must be >= threshold ({t}), got {m}")
         if m < 0:
             raise ValueError(f"max_value must be >= 0 (Keras clips to [0, max_value]), got {m}")
+        in_dtype(m, "max_value", dtype)  # rounding keeps m >= t and m >= 0
+    in_dtype(a, "negative_slope", dtype)
+    in_dtype(t, "threshold", dtype)
     return a, m, t
 
 
@@ -614,16 +624,18 @@ def generalized_relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     array([ 0.,  0.,  0.,  0., 10.])
     """
     x = as_float_array(x)
-    a, m, t = _generalized_params(negative_slope, max_value, threshold)
+    a, m, t = _generalized_params(negative_slope, max_value, threshold, x.dtype)
+    c = x.dtype.type  # constants in x's dtype, as Keras casts them (and bfloat16 stays bfloat16)
+    zero = c(0)
     if a != 0 and m is None and t == 0:  # Keras calls the backend's leaky_relu
-        out = np.where(x >= 0, x, x * a)
+        out = np.where(x >= zero, x, x * c(a))
     else:
-        out = np.asarray(np.where(x > t, x, 0) if t != 0 else np.maximum(x, 0))
+        out = np.asarray(np.where(x > c(t), x, zero) if t != 0 else np.maximum(x, zero))
         if m is not None:
-            np.minimum(np.maximum(out, 0, out=out), m, out=out)
+            np.minimum(np.maximum(out, zero, out=out), c(m), out=out)
         if a != 0:
-            out -= np.maximum(t - x, 0) * a
-    return result(_keep_nan(x, out.astype(x.dtype, copy=False)))
+            out -= np.maximum(c(t) - x, zero) * c(a)
+    return result(_keep_nan(x, np.asarray(out)))
 
 
 @_nan_in_nan_out
@@ -682,22 +694,24 @@ def generalized_relu_grad(x, negative_slope=0.0, max_value=None, threshold=0.0):
     array([0., 0.])
     """
     x = as_float_array(x)
-    a, m, t = _generalized_params(negative_slope, max_value, threshold)
+    a, m, t = _generalized_params(negative_slope, max_value, threshold, x.dtype)
     dtype = x.dtype
+    c = dtype.type  # constants in x's dtype (numpy 2.0 promotes bfloat16 with a Python float to float32)
+    zero, half, one = c(0), c(0.5), c(1)
     if a != 0 and m is None and t == 0:  # jax.nn.leaky_relu: where(x >= 0, x, a x)
-        return result(_keep_nan(x, np.where(x >= 0, np.ones((), dtype), np.asarray(a, dtype))))
+        return result(_keep_nan(x, np.where(x >= zero, one, c(a))))
     if t == 0 and m == 6:  # jax.nn.relu6: gradient only strictly inside (0, 6)
-        grad = ((x > 0) & (x < 6)).astype(dtype)
+        grad = np.asarray((x > zero) & (x < c(6))).astype(dtype)
     else:
-        kept = x > t
+        kept = np.asarray(x > c(t))  # an array also for 0-d x, so that the updates below stay in place
         grad = kept.astype(dtype)
-        if m is not None:  # jnp.clip(c, 0, m) = minimum(maximum(c, 0), m); ties share 1/2
-            c = np.where(kept, x, 0)
-            grad *= np.where(c > 0, 1.0, np.where(c == 0, 0.5, 0.0)).astype(dtype)
-            c = np.maximum(c, 0)
-            grad *= np.where(c < m, 1.0, np.where(c == m, 0.5, 0.0)).astype(dtype)
+        if m is not None:  # jnp.clip(v, 0, m) = minimum(maximum(v, 0), m); ties share 1/2
+            v = np.where(kept, x, zero)
+            grad *= np.where(v > zero, one, np.where(v == zero, half, zero))
+            v = np.maximum(v, zero)
+            grad *= np.where(v < c(m), one, np.where(v == c(m), half, zero))
     if a != 0:  # d/dx of -a * relu(t - x) with relu'(0) = 0
-        grad += (x < t).astype(dtype) * a
+        grad += np.asarray(x < c(t)).astype(dtype) * c(a)
     return result(_keep_nan(x, grad))
 
 
@@ -1108,7 +1122,7 @@ def tanh_grad(x):
     """
     x = as_float_array(x)
     t = np.tanh(x)
-    return result(1 - t * t)
+    return result(x.dtype.type(1) - t * t)
 
 
 @_nan_in_nan_out

@@ -38,6 +38,7 @@ from relu_book._validation import (
     integer,
     real_scalar,
     result,
+    sequence,
     sympy_expr,
     sympy_symbol,
 )
@@ -672,12 +673,10 @@ def error_table(degrees, half_widths=(1.0,), methods=None):
     >>> rows[0]["degree"], round(rows[0]["max error"], 6)
     (2, 0.09375)
     """
-    methods = list(APPROXIMATIONS) if methods is None else list(methods)
-    for m in methods:
-        if m not in APPROXIMATIONS:
-            raise ValueError(f"methods must be keys of APPROXIMATIONS {list(APPROXIMATIONS)}, got {m!r}")
-    degrees = [integer(d, "degrees", low=1) for d in degrees]
-    half_widths = [_half_width(a) for a in half_widths]
+    keys = tuple(APPROXIMATIONS)
+    methods = list(keys) if methods is None else sequence(methods, "methods", lambda m, n: choice(m, n, keys))
+    degrees = sequence(degrees, "degrees", lambda d, n: integer(d, n, low=1))
+    half_widths = sequence(half_widths, "half_widths", lambda a, n: real_scalar(a, n, low=0.0, low_inclusive=False))
     rows = []
     for m in methods:
         for a in half_widths:

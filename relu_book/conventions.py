@@ -37,6 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from relu_book._validation import choice, sequence
+
 __all__ = ["Convention", "CONVENTIONS", "TOOLS", "FRAMEWORKS", "rows", "evaluate", "table_rows", "table",
            "MarkdownTable"]
 
@@ -409,9 +411,10 @@ def table_rows(activations=None, tested=FRAMEWORKS) -> list[dict]:
     ----------
     activations : sequence of str, optional
         Keys of :data:`CONVENTIONS` to include, in this order (default all).
-    tested : sequence of str
-        The frameworks whose rows are executed against the framework; the
-        rows of any other framework are marked "read from source".
+    tested : sequence of str, default FRAMEWORKS
+        The frameworks (entries of :data:`FRAMEWORKS`, possibly none) whose
+        rows are executed against the framework; the rows of any other
+        framework are marked "read from source".
 
     Returns
     -------
@@ -424,8 +427,10 @@ def table_rows(activations=None, tested=FRAMEWORKS) -> list[dict]:
     >>> table_rows(["abs"])[0]["f'(x)"]
     '0'
     """
-    if activations is None:
-        activations = list(CONVENTIONS)
+    names = tuple(CONVENTIONS)
+    activations = list(names) if activations is None else \
+        sequence(activations, "activations", lambda a, n: choice(a, n, names))
+    tested = sequence(tested, "tested", lambda t, n: choice(t, n, FRAMEWORKS), allow_empty=True)
     out = []
     for name in activations:
         for r in rows(name):

@@ -477,6 +477,22 @@ class DeadRun(NamedTuple):
     diverged: bool
 
 
+def _training_data(data) -> tuple[np.ndarray, np.ndarray]:
+    """``data``, a pair ``(X, Y)`` of 2-D real arrays with one row per example, or ``make_regression()`` for None."""
+    if data is None:
+        return make_regression()
+    pair = sequence(data, "data")
+    if len(pair) != 2:
+        raise ValueError(f"data must be a pair (X, Y), got {len(pair)} entries")
+    X, Y = as_float_array(pair[0], "data[0] (X)"), as_float_array(pair[1], "data[1] (Y)")
+    if X.ndim != 2 or X.shape[0] == 0:
+        raise ValueError(f"data[0] (X) must be a 2-D array with one example per row, got shape {X.shape}")
+    if Y.ndim != 2 or Y.shape[0] != X.shape[0]:
+        raise ValueError(f"data[1] (Y) must be a 2-D array with one row per row of X ({X.shape[0]}), "
+                         f"got shape {Y.shape}")
+    return X, Y
+
+
 def _overall(model, X) -> float:
     masks = dead_units(model, X)
     return float(np.mean(np.concatenate(masks))) if masks else 0.0
@@ -519,7 +535,8 @@ def train_and_measure(layer_sizes=(2, 32, 32, 1), *, lr, seed=0, bias=0.0, activ
         Standard deviation for ``init="normal"``.
     epochs, batch_size : int, default 40, 32
     data : tuple (X, Y), optional
-        Training data; default ``make_regression()``.
+        Training data, ``X`` of shape ``(n, n_in)`` and targets ``Y`` of shape
+        ``(n, n_out)``; default ``make_regression()``.
     **activation_kwargs
         E.g. ``negative_slope=0.01``, or ``prelu_mode="shared"``.
 
@@ -533,7 +550,7 @@ def train_and_measure(layer_sizes=(2, 32, 32, 1), *, lr, seed=0, bias=0.0, activ
     >>> run.diverged, 0.0 <= run.dead <= 1.0
     (False, True)
     """
-    X, Y = make_regression() if data is None else data
+    X, Y = _training_data(data)
     bias = real_scalar(bias, "bias")
     model = _build(layer_sizes, activation, init, seed, init_std, bias, activation_kwargs)
     dead_at_init = _overall(model, X)
@@ -1064,6 +1081,7 @@ def first_step_measurements(configs, seeds=range(5), data=None, **common) -> dic
         Name -> keyword arguments of :func:`train_and_measure`.
     seeds : sequence of int, default range(5)
     data : tuple (X, Y), optional
+        Training data, as in :func:`train_and_measure`; default ``make_regression()``.
     **common
         Keyword arguments shared by all configurations.
 
@@ -1081,7 +1099,7 @@ def first_step_measurements(configs, seeds=range(5), data=None, **common) -> dic
     if not isinstance(configs, dict) or not configs:
         raise TypeError("configs must be a non-empty dict of name -> keyword arguments")
     seeds = _seeds(seeds)
-    X, Y = make_regression() if data is None else data
+    X, Y = _training_data(data)
     out = {}
     for name, config in configs.items():
         kw = {"layer_sizes": (2, 32, 32, 1), "bias": 0.0, "activation": "relu", "init": "he", "init_std": None,

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import ml_dtypes
 import numpy as np
 
-from relu_book._validation import as_float_array, integer, random_seed, real_scalar
+from relu_book._validation import as_float_array, integer, random_seed, real_scalar, sequence
 from relu_book.activations import relu, relu_grad
 
 __all__ = [
@@ -421,7 +421,7 @@ def precision_run(dtype, seed=0, *, steps=16, batch=32, hidden=(32, 32), lr=0.25
     acc_dt = dt if accumulate is None else _dtype(accumulate, "accumulate")
     steps = integer(steps, "steps")
     batch = integer(batch, "batch")
-    hidden = tuple(integer(h, "hidden") for h in hidden)
+    hidden = tuple(sequence(hidden, "hidden", integer))
     lr = real_scalar(lr, "lr", low=0.0, low_inclusive=False)
     seed = random_seed(seed)
     X, y = synthetic_digits(steps * batch, seed=seed)

@@ -40,7 +40,7 @@ import numpy as np
 from numpy.polynomial import Chebyshev, Legendre, Polynomial
 
 from relu_book import approximation
-from relu_book._validation import as_float_array, integer, real_scalar
+from relu_book._validation import as_float_array, integer, real_scalar, sequence
 from relu_book.nn import MLP, Activation, _inputs, register_activation, train
 
 # The data set and the error rate of chapter 4, imported in this one place.
@@ -571,7 +571,7 @@ def train_classifier(activation, X, labels, *, seed=0, hidden=(8, 8), lr=0.3, ep
     labels = np.asarray(labels)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"labels must be integer class labels, got dtype {labels.dtype}")
-    hidden = [integer(h, "each entry of hidden") for h in hidden]
+    hidden = sequence(hidden, "hidden", integer, allow_empty=True)
     model = MLP([X.shape[1], *hidden, int(labels.max()) + 1], activation=activation, seed=seed, **activation_kwargs)
 
     def diverged_yet(epoch, m):

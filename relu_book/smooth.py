@@ -29,7 +29,17 @@ from relu_book import (
     registry,
     symbolic,  # noqa: F401  (used by the doctests)
 )
-from relu_book._validation import choice, function, interval, real_scalar, seed_list, sympy_expr, sympy_symbol
+from relu_book._validation import (
+    choice,
+    function,
+    instance,
+    interval,
+    real_scalar,
+    seed_list,
+    sequence,
+    sympy_expr,
+    sympy_symbol,
+)
 from relu_book._validation import integer as _int
 
 __all__ = [
@@ -81,7 +91,7 @@ def normal_expectation(f, *, power=1, breakpoints=(0.0,)):
     """
     function(f, "f")
     k = _int(power, "power", 1)
-    cuts = sorted({real_scalar(b, "breakpoints") for b in breakpoints})
+    cuts = sorted(set(sequence(breakpoints, "breakpoints", real_scalar, allow_empty=True)))
     edges = [-np.inf, *cuts, np.inf]
     norm = 1.0 / np.sqrt(2.0 * np.pi)
 
@@ -595,12 +605,11 @@ def activation_table(entries=TABLE_ENTRIES, grid=(-10.0, 10.0), num=4001):
     >>> {k: rows[0][k] for k in ("range", "monotone", "smoothness", "f'(0)")}
     {'range': '[0, inf)', 'monotone': 'yes', 'smoothness': 'C^0', "f'(0)": '0 (kink)'}
     """
+    entries = sequence(entries, "entries", lambda e, n: instance(e, n, TableEntry))
     z = sympy.Symbol("z", real=True)
     xs = np.linspace(real_scalar(grid[0], "grid[0]"), real_scalar(grid[1], "grid[1]"), _int(num, "num", 3))
     rows = []
     for e in entries:
-        if not isinstance(e, TableEntry):
-            raise TypeError(f"entries must be TableEntry objects, got {type(e).__name__}")
         expr = e.expr(z)
         points = calculus.breakpoints(expr, z)
         kink_at_zero = any(p == 0 for p in points) and not calculus.is_differentiable_at(expr, z, 0)

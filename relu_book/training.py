@@ -25,9 +25,10 @@ from relu_book._validation import (
     random_seed,
     real_scalar,
     seed_list,
+    sequence,
     training_set,
 )
-from relu_book.nn import MLP, train
+from relu_book.nn import MLP, activation_names, train
 
 __all__ = [
     "make_spirals",
@@ -291,6 +292,11 @@ def training_error(model, X, labels):
     return wrong / X.shape[0]
 
 
+def _hidden(hidden, *, allow_empty: bool = True) -> list[int]:
+    """The widths of the hidden layers, read once (a generator would be empty for the second seed)."""
+    return sequence(hidden, "hidden", integer, allow_empty=allow_empty)
+
+
 def _classifier(activation, seed, X: np.ndarray, labels: np.ndarray, hidden, init) -> MLP:
     """The spirals classifier: ``hidden`` layers, one output per class, and each
     activation's customary initialisation when ``init`` is None (Glorot's for
@@ -304,6 +310,7 @@ def _per_epoch(measure, activation, lr, seeds, X, labels, epochs, hidden, batch_
     """Train one classifier per seed and record ``measure(model)`` after every epoch."""
     seeds = seed_list(seeds)
     epochs = integer(epochs, "epochs")
+    hidden = _hidden(hidden)
     X, labels = training_set(X, labels)
     out = np.full((len(seeds), epochs), np.nan)
     for row, seed in enumerate(seeds):
@@ -364,6 +371,7 @@ def epochs_to_error(activation, lr, seed, X, labels, *, threshold=0.25, max_epoc
     threshold = real_scalar(threshold, "threshold", low=0.0, high=1.0)
     max_epochs = integer(max_epochs, "max_epochs")
     seed = random_seed(seed)
+    hidden = _hidden(hidden)
     X, labels = training_set(X, labels)
     model = _classifier(activation, seed, X, labels, hidden, init)
     reached = []
@@ -454,9 +462,11 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
     """
     if isinstance(activations, str):
         raise TypeError("activations must be a sequence of names, got a single str")
-    lrs = [real_scalar(lr, "each entry of lrs", low=0.0, low_inclusive=False) for lr in lrs]
-    if not lrs:
-        raise ValueError("lrs must not be empty")
+    names = activation_names()
+    activations = sequence(activations, "activations", lambda a, n: choice(a, n, names))
+    lrs = sequence(lrs, "lrs", lambda lr, n: real_scalar(lr, n, low=0.0, low_inclusive=False))
+    if "hidden" in kwargs:  # passed to every run: read a generator once
+        kwargs["hidden"] = _hidden(kwargs["hidden"])
     tuning_seeds = seed_list(tuning_seeds, "tuning_seeds")
     seeds = seed_list(seeds)
     if set(tuning_seeds) & set(seeds):
@@ -591,9 +601,7 @@ def zigzag_race(lrs=(0.3, 0.5, 1.0, 1.5, 2.0, 3.0), tuning_seeds=(100, 101, 102)
     >>> sorted(race), race["centred"]["steps"].shape
     (['centred', 'positive'], (2,))
     """
-    lrs = [real_scalar(lr, "each entry of lrs", low=0.0, low_inclusive=False) for lr in lrs]
-    if not lrs:
-        raise ValueError("lrs must not be empty")
+    lrs = sequence(lrs, "lrs", lambda lr, n: real_scalar(lr, n, low=0.0, low_inclusive=False))
     tuning_seeds = seed_list(tuning_seeds, "tuning_seeds")
     seeds = seed_list(seeds)
     if set(tuning_seeds) & set(seeds):
@@ -813,6 +821,8 @@ def dead_fraction_curves(activation, lr, seeds, X, labels, *, epochs=20, hidden=
     >>> d.shape, bool(d[0, -1] > 0.5)
     ((1, 3), True)
     """
+    hidden = _hidden(hidden, allow_empty=False)
+
     def dead_fraction(model, X, labels):
         if not all(np.all(np.isfinite(w)) for w in model.weights):
             return np.nan

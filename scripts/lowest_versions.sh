@@ -32,7 +32,7 @@ PY
 # (they need the book extras), nothing marked slow. The repo's relu_book (the
 # working tree) is the one imported, as the tests run from the repo root.
 cd "$repo"
-"$venv/bin/python" -m pytest tests relu_book -q -p no:nbval -p no:cacheprovider -p no:randomly \
+"$venv/bin/python" -m pytest tests relu_book -q -rs -p no:nbval -p no:cacheprovider -p no:randomly \
     -o addopts="" --doctest-modules --strict-markers -m "not slow and not site" \
     --ignore=tests/test_notebook_style.py --ignore=tests/test_student_edition.py \
     --ignore=tests/test_site.py --ignore=tests/test_browser.py \

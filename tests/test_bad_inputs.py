@@ -45,9 +45,6 @@ FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 #: Every floating dtype the API promises to preserve (the ml_dtypes floats are
 #: computed in float32 internally; float8_e4m3fn has no infinity).
 DTYPES = [np.float16, np.float32, np.float64, ml_dtypes.bfloat16, ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e5m2]
-#: Functions that return float32 for ml_dtypes input under numpy 2.0 (the floor of pyproject.toml).
-NUMPY20_PROMOTES = {"relu-0", "relu6-0", "tanh_grad-0"}
-_ML_DTYPES = {np.dtype(ml_dtypes.bfloat16), np.dtype(ml_dtypes.float8_e4m3fn), np.dtype(ml_dtypes.float8_e5m2)}
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 30.0, -30.0, 1e4, -1e4, 1e300, -1e300, 5e-324, np.inf, -np.inf, np.nan]
 
 
@@ -65,12 +62,6 @@ def _elementwise_cases():
 
 ELEMENTWISE = _elementwise_cases()
 
-#: Fixes that belong in the bodies of relu_book/activations.py (issue 13 owns them).
-ISSUE13 = "issue 13 owns relu_book/activations.py: "
-KNOWN_NAN_AT_INF = {"gelu-0", "gelu-1", "gelu_grad-0", "gelu_grad-1", "silu-0", "silu_grad-0"}
-#: generalized_relu_grad with max_value returns float32 for a 0-d bfloat16 x (1-d keeps bfloat16).
-KNOWN_DTYPE = {"generalized_relu_grad-2", "generalized_relu_grad-3", "generalized_relu_grad-4"}
-
 
 def _limit(f, sign):
     """The limit of ``f`` at ``sign * inf``, read from float64 values far out (None if not clear)."""
@@ -83,13 +74,7 @@ def _limit(f, sign):
     return None
 
 
-def _matrix_cases():
-    reason = ISSUE13 + "0-d bfloat16 input gives a float32 result"
-    return [pytest.param(*p.values, id=p.id, marks=[pytest.mark.xfail(reason=reason, strict=False)])
-            if p.id in KNOWN_DTYPE else p for p in ELEMENTWISE]
-
-
-@pytest.mark.parametrize(("case", "f", "params"), _matrix_cases())
+@pytest.mark.parametrize(("case", "f", "params"), ELEMENTWISE)
 @FAST
 @given(
     dtype=st.sampled_from(DTYPES),
@@ -102,15 +87,12 @@ def test_elementwise_matrix(case, f, params, dtype, values):
     before = x.copy()
     out = np.asarray(f(x))
     assert np.array_equal(x, before, equal_nan=True), "the input was modified"
-    if x.dtype in _ML_DTYPES and np.lib.NumpyVersion(np.__version__) < "2.1.0" and case in NUMPY20_PROMOTES:
-        # numpy 2.0 promotes bfloat16 with a Python int to float32 (np.maximum(x, 0)). Known gap at
-        # the numpy floor, left to activations.py (issue 13): write the constants as x.dtype.type(0).
-        return
+    # (numpy 2.0, the floor, promotes bfloat16 with a Python 0 to float32: the
+    # activations write their constants in x's dtype, x.dtype.type(0).)
     assert out.dtype == x.dtype and out.shape == x.shape
     out64, x64 = out.astype(np.float64), x.astype(np.float64)
-    # nan exactly where x is nan; +-inf give the limit (the known exceptions
-    # are the xfails of test_infinities_give_the_limit).
-    nan_in = np.isnan(x64) | (np.isinf(x64) if case in KNOWN_NAN_AT_INF else False)
+    # nan exactly where x is nan; +-inf give the limit.
+    nan_in = np.isnan(x64)
     assert not (np.isnan(out64) & ~nan_in).any(), f"nan from non-nan input {x64[np.isnan(out64) & ~nan_in]}"
     assert np.isnan(out64[np.isnan(x64)]).all(), "nan input gave a number"
     for sign in (1, -1):
@@ -119,20 +101,10 @@ def test_elementwise_matrix(case, f, params, dtype, values):
             limit = _limit(f, sign)
             if limit is not None:
                 expected = np.asarray(limit).astype(dtype).astype(np.float64)
-                if case not in KNOWN_NAN_AT_INF:
-                    np.testing.assert_allclose(out64[at], expected, rtol=1e-2, atol=1e-2)
+                np.testing.assert_allclose(out64[at], expected, rtol=1e-2, atol=1e-2)
 
 
-def _xfail_known(cases):
-    out = []
-    for p in cases:
-        marks = [pytest.mark.xfail(reason=ISSUE13 + "x*0 at +-inf gives nan (use where/limits)", strict=False)] \
-            if p.id in KNOWN_NAN_AT_INF else []
-        out.append(pytest.param(*p.values[1:], id=p.id, marks=marks))
-    return out
-
-
-@pytest.mark.parametrize(("f", "params"), _xfail_known(ELEMENTWISE))
+@pytest.mark.parametrize(("f", "params"), [pytest.param(*p.values[1:], id=p.id) for p in ELEMENTWISE])
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, ml_dtypes.bfloat16])
 def test_infinities_give_the_limit(f, params, dtype):
     x = np.array([-np.inf, np.inf], dtype=dtype)
@@ -142,6 +114,45 @@ def test_infinities_give_the_limit(f, params, dtype):
         assert limit is not None
         expected = np.asarray(limit).astype(dtype).astype(np.float64)
         assert out[k] == pytest.approx(expected, rel=1e-2, abs=1e-2), (sign, out[k], limit)
+
+
+@pytest.mark.parametrize("kernel", ["gelu", "gelu_grad", "gelu_tanh", "gelu_tanh_grad", "silu", "silu_grad"])
+@pytest.mark.parametrize("sign", [-1.0, 1.0])
+def test_smooth_kernels_give_exact_limits_at_infinity(kernel, sign):
+    # x * Phi(x), x * sigma(x), ... are inf * 0 = nan at one end unless the limit is taken.
+    from relu_book import _precise
+
+    f = getattr(_precise, kernel)
+    expected = {"gelu": {-1.0: 0.0, 1.0: np.inf}, "gelu_tanh": {-1.0: 0.0, 1.0: np.inf},
+                "silu": {-1.0: 0.0, 1.0: np.inf}}.get(kernel, {-1.0: 0.0, 1.0: 1.0})[sign]
+    with np.errstate(invalid="raise"):
+        assert f(np.array([sign * np.inf]))[0] == expected
+
+
+@given(x=hnp.arrays(np.float64, st.integers(1, 8), elements=st.floats(allow_nan=False, allow_infinity=False)))
+@settings(max_examples=200, deadline=None)
+def test_smooth_kernels_are_unchanged_on_finite_inputs(x):
+    # The limits at +-inf come from clipping factors that multiply an exact 0
+    # beyond |x| = _CLIP; on finite x the kernels equal the plain formulas bit for bit.
+    from scipy import special
+
+    from relu_book import _precise
+
+    with np.errstate(all="ignore"):
+        xc = np.clip(x, -_precise._CLIP, _precise._CLIP)
+        u2 = xc * (xc * xc * _precise.GELU_CUBIC + 1) * (2 * _precise.SQRT_2_OVER_PI)
+        du = (xc * xc * (3 * _precise.GELU_CUBIC) + 1) * _precise.SQRT_2_OVER_PI
+        s, s2 = special.expit(x), special.expit(u2)
+        plain = {
+            "gelu": x * special.ndtr(x),
+            "gelu_grad": special.ndtr(x) + x * (np.exp(-0.5 * (xc * xc)) * _precise.INV_SQRT_2PI),
+            "gelu_tanh": x * s2,
+            "gelu_tanh_grad": s2 + x * (2 * s2 * special.expit(-u2) * du),
+            "silu": x * s,
+            "silu_grad": s + x * s * special.expit(-x),
+        }
+        for name, expected in plain.items():
+            np.testing.assert_array_equal(getattr(_precise, name)(x), expected, err_msg=name)
 
 
 @pytest.mark.parametrize(("case", "f", "params"), ELEMENTWISE)
@@ -170,21 +181,7 @@ def _float_parameters():
     return out
 
 
-KNOWN_PARAM_OVERFLOW = {("prelu", "weight"), ("leaky_relu", "negative_slope"),
-                        ("generalized_relu", "threshold"), ("generalized_relu", "negative_slope"),
-                        ("generalized_relu", "max_value"), ("rrelu", "lower"), ("rrelu", "upper")}
-
-
-def _parameter_cases():
-    cases = []
-    for name, param in _float_parameters():
-        marks = [pytest.mark.xfail(reason=ISSUE13 + f"check {param} after the cast to x's dtype", strict=False)] \
-            if (name, param) in KNOWN_PARAM_OVERFLOW else []
-        cases.append(pytest.param(name, param, id=f"{name}-{param}", marks=marks))
-    return cases
-
-
-@pytest.mark.parametrize(("name", "param"), _parameter_cases())
+@pytest.mark.parametrize(("name", "param"), [pytest.param(n, p, id=f"{n}-{p}") for n, p in _float_parameters()])
 def test_parameters_are_checked_after_the_cast(name, param):
     """Every value x dtype x (function, derivative): an error naming the parameter, or a clean answer."""
     import warnings
@@ -211,11 +208,47 @@ def test_parameters_are_checked_after_the_cast(name, param):
                 except RuntimeWarning as exc:
                     problems.append(f"{where}: {exc}")
                     continue
-                if np.isnan(np.asarray(out, dtype=np.float64)).any():
-                    problems.append(f"{where}: nan")
-                elif out.dtype != x.dtype:
-                    problems.append(f"{where}: dtype {out.dtype}")
+                for part in out if isinstance(out, tuple) else (out,):  # prelu_grad: (grad_x, grad_weight)
+                    if np.isnan(np.asarray(part, dtype=np.float64)).any():
+                        problems.append(f"{where}: nan")
+                    elif part.dtype != x.dtype:
+                        problems.append(f"{where}: dtype {part.dtype}")
     assert not problems, "\n".join(problems[:10])
+
+
+OVERFLOWING_PARAMETERS = [
+    ("prelu", {"weight": 1e308}, np.float32),
+    ("prelu", {"weight": np.array([0.5, 1e39, 0.25])}, np.float32),
+    ("leaky_relu", {"negative_slope": 7e4}, np.float16),
+    ("leaky_relu", {"negative_slope": -1e39}, ml_dtypes.bfloat16),
+    ("rrelu", {"lower": 0.1, "upper": 1e6}, np.float16),
+    ("rrelu", {"lower": -1e39, "upper": 0.5}, np.float32),
+    ("generalized_relu", {"threshold": 7e4}, np.float16),
+    ("generalized_relu", {"threshold": -7e4, "max_value": 6.0}, np.float16),
+    ("generalized_relu", {"negative_slope": 1e5}, np.float16),
+    ("generalized_relu", {"max_value": 1e5}, np.float16),
+    ("generalized_relu", {"max_value": 1e39}, ml_dtypes.bfloat16),
+]
+
+
+@pytest.mark.parametrize("grad", [False, True], ids=["function", "derivative"])
+@pytest.mark.parametrize(("name", "params", "dtype"), OVERFLOWING_PARAMETERS,
+                         ids=[f"{n}-{next(iter(p))}-{np.dtype(d).name}" for n, p, d in OVERFLOWING_PARAMETERS])
+def test_a_finite_parameter_that_overflows_the_dtype_of_x_is_refused_by_name(name, params, dtype, grad):
+    # a finite parameter that is inf in x's dtype would give inf * 0 = nan (prelu(float32 0, 1e308) was nan)
+    f = getattr(activations, f"{name}_grad" if grad else name)
+    bad = next(p for p, v in params.items() if np.max(np.abs(v)) > 1e4)
+    with pytest.raises(ValueError, match=f"{bad}.*overflows {np.dtype(dtype).name}"):
+        f(np.array([-3.0, 0.0, 2.0], dtype=dtype), **params)
+
+
+def test_parameters_in_range_of_the_dtype_are_still_accepted():
+    x = np.array([-1.0, 0.0, 3.0], dtype=np.float16)
+    np.testing.assert_array_equal(activations.leaky_relu(x, 6e4), np.array([-6e4, 0.0, 3.0], np.float16))
+    np.testing.assert_array_equal(activations.generalized_relu(x, threshold=6e4), np.zeros(3, np.float16))
+    assert activations.prelu(x, np.inf)[0] == -np.inf  # an infinite slope propagates (documented)
+    # softplus works in float64 whatever x's dtype: beta = 1e6 is no overflow, and the answer is log(2)/beta
+    assert activations.softplus(np.float16([0.0]), beta=1e6)[0] == np.float16(np.log(2) / 1e6)
 
 
 # --------------------------------------------- every count and sequence parameter
@@ -256,20 +289,6 @@ def _documented_types(fn):
 EXACT_INTEGERS = {"approximation.exact_least_squares:a", "approximation.exact_l2_error:a",
                   "approximation.exact_max_error:a", "approximation.exact_minimax:a"}
 
-#: Sequence parameters still iterated without an entry check (a non-sequence gives
-#: Python's "'NoneType' object is not iterable"): the fix is one
-#: ``relu_book._validation.sequence(value, name)`` at the function's entry.
-_NO_SEQUENCE_CHECK = "no entry check yet: add _validation.sequence(value, name) at the function's entry (issue 18)"
-KNOWN_GAPS = dict.fromkeys([
-    "approximation.error_table:half_widths", "approximation.error_table:methods",
-    "dying.first_step_measurements:data", "dying.train_and_measure:data",
-    "floating_point.precision_run:hidden", "polynomial_networks.train_classifier:hidden",
-    "smooth.normal_expectation:breakpoints", "smooth.activation_table:entries",
-    "conventions.table_rows:activations", "conventions.table_rows:tested",
-    "training.epochs_to_error:hidden", "training.convergence_race:activations",
-    "training.convergence_race:lrs", "training.zigzag_race:lrs",
-], _NO_SEQUENCE_CHECK)
-
 
 def _count_and_sequence_parameters():
     """Count parameters (documented ``int``) and sequence parameters (documented sequence/tuple/list),
@@ -285,12 +304,11 @@ def _count_and_sequence_parameters():
                 continue
             doc = types[p.name]
             key = f"{qualname}:{p.name}"
-            marks = [pytest.mark.xfail(reason=KNOWN_GAPS[key], strict=False)] if key in KNOWN_GAPS else []
             if re.match(r"^(positive |non-negative )?int\b", doc) and not isinstance(d, bool):
                 if key not in EXACT_INTEGERS:
-                    counts.append(pytest.param(fn, p.name, id=key, marks=marks))
+                    counts.append(pytest.param(fn, p.name, id=key))
             elif re.match(r"^(sequence|tuple|list|iterable)\b", doc):
-                sequences.append(pytest.param(fn, p.name, d, id=key, marks=marks))
+                sequences.append(pytest.param(fn, p.name, d, id=key))
     return counts, sequences
 
 
@@ -410,6 +428,65 @@ def test_the_enumeration_covers_the_api():
     # The generated tests above reach these many parameters; a refactoring that
     # loses the defaults (and so the enumeration) shows up here.
     assert len(COUNTS) >= 40 and len(SEQUENCES) >= 30, (len(COUNTS), len(SEQUENCES))
+
+
+def _generator_cases():
+    """(function, parameter, its entries, the other arguments, what to compare) for the former gaps."""
+    from relu_book import approximation, conventions, dying, floating_point, polynomial_networks, smooth, training
+
+    X, labels = training.make_spirals(n_per_class=10, seed=0)
+    data = dying.make_regression()
+    same = lambda v: v  # noqa: E731
+    return [
+        (approximation.error_table, "half_widths", [1.0, 2.0], {"degrees": [2]}, same),
+        (approximation.error_table, "methods", ["least squares"], {"degrees": [2]}, same),
+        (conventions.table_rows, "activations", ["abs", "relu"], {}, same),
+        (conventions.table_rows, "tested", ["PyTorch"], {}, same),
+        (smooth.normal_expectation, "breakpoints", [0.0, 1.0], {"f": lambda z: max(z, 1.0)}, same),
+        (smooth.activation_table, "entries", list(smooth.TABLE_ENTRIES[:1]), {"num": 5},
+         lambda rows: [r["range"] for r in rows]),
+        (floating_point.precision_run, "hidden", [4, 3], {"dtype": "float32", "steps": 2, "batch": 8},
+         lambda run: (run.zeros.tolist(), run.affected.tolist())),
+        (polynomial_networks.train_classifier, "hidden", [4, 3], {"activation": "relu", "X": X, "labels": labels,
+                                                                  "epochs": 1},
+         lambda out: [w.tolist() for w in out[0].weights]),
+        (training.epochs_to_error, "hidden", [4, 3], {"activation": "relu", "lr": 0.3, "seed": 0, "X": X,
+                                                      "labels": labels, "max_epochs": 2}, same),
+        (training.convergence_race, "lrs", [0.1, 0.3], {"X": X, "labels": labels, "tuning_seeds": [9], "seeds": [0],
+                                                        "max_epochs": 2, "hidden": (4,)},
+         lambda race: {k: v["lr"] for k, v in race.items()}),
+        (training.convergence_race, "activations", ["relu", "tanh"],
+         {"X": X, "labels": labels, "lrs": [0.3], "tuning_seeds": [9], "seeds": [0], "max_epochs": 2, "hidden": (4,)},
+         lambda race: {k: v["epochs"].tolist() for k, v in race.items()}),
+        (training.zigzag_race, "lrs", [0.5, 1.0], {"tuning_seeds": [9], "seeds": [0], "steps": 50},
+         lambda race: {k: (v["lr"], v["steps"].tolist()) for k, v in race.items()}),
+        (dying.train_and_measure, "data", list(data), {"lr": 0.05, "epochs": 1}, same),
+        (dying.first_step_measurements, "data", list(data), {"configs": {"ReLU": {}}, "seeds": [0],
+                                                            "layer_sizes": (2, 4, 1)},
+         lambda out: {k: (v["grad_norm"].tolist(), v["sharpness"].tolist()) for k, v in out.items()}),
+    ]
+
+
+GENERATOR_CASES = _generator_cases()
+
+
+@pytest.mark.parametrize(("fn", "param", "entries", "others", "key"), GENERATOR_CASES,
+                         ids=[f"{c[0].__module__.split('.')[-1]}.{c[0].__name__}:{c[1]}" for c in GENERATOR_CASES])
+def test_a_generator_works_like_a_list(fn, param, entries, others, key):
+    # A sequence argument is read once at the entry, so a generator is neither refused nor silently
+    # emptied by a second loop (convergence_race, for instance, runs every activation on every rate).
+    as_list = key(fn(**others, **{param: list(entries)}))
+    as_generator = key(fn(**others, **{param: (e for e in entries)}))
+    assert repr(as_generator) == repr(as_list)
+
+
+def test_a_generator_of_hidden_widths_is_read_once_for_every_run():
+    from relu_book import training
+
+    X, labels = training.make_spirals(n_per_class=10, seed=0)
+    kw = {"lrs": [0.1, 0.3], "tuning_seeds": [9], "seeds": [0, 1], "max_epochs": 2}
+    race = training.convergence_race(X, labels, hidden=(w for w in (5, 4)), **kw)
+    assert repr(race) == repr(training.convergence_race(X, labels, hidden=[5, 4], **kw))
 
 
 # ---------------------------------------------------------------- the other classes

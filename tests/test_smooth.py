@@ -208,5 +208,5 @@ def test_bad_arguments_are_refused_with_clear_messages():
         smooth.function_extremum(np.sin, (0.0, 1.0), kind="argmin")
     with pytest.raises(TypeError, match="x must be a sympy Symbol"):
         smooth.normal_mean_exact(symbolic.relu(z), "z")
-    with pytest.raises(TypeError, match="entries must be TableEntry objects"):
+    with pytest.raises(TypeError, match="each entry of entries must be a relu_book.smooth.TableEntry"):
         smooth.activation_table([act.relu])

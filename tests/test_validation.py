@@ -6,8 +6,10 @@ Each check has one wording, and every message names the argument it was given.
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 
+import ml_dtypes
 import numpy as np
 import pytest
 import sympy
@@ -157,6 +159,44 @@ def test_sequence_refuses_strings_scalars_and_empty_sequences():
         v.sequence(3, "depths")
     with pytest.raises(ValueError, match="^depths must not be empty$"):
         v.sequence([], "depths")
+
+
+@given(entries=st.lists(st.integers(1, 100), max_size=4), kind=st.sampled_from([list, tuple, iter, "generator"]))
+def test_sequence_reads_any_iterable_once_into_a_list(entries, kind):
+    values = (e for e in entries) if kind == "generator" else kind(entries)
+    assert v.sequence(values, "widths", v.integer, allow_empty=True) == entries
+
+
+@pytest.mark.parametrize("bad", [None, "a", 10**400, -(10**400), 1j, 2.5])
+def test_sequence_entries_are_checked_and_the_argument_named(bad):
+    with pytest.raises((TypeError, ValueError), match="^each entry of widths "):
+        v.sequence((e for e in [3, bad]), "widths", v.integer)
+
+
+def test_sequence_refuses_mappings_and_empty_sequences_unless_allowed():
+    with pytest.raises(TypeError, match="^widths must be a sequence, got dict$"):
+        v.sequence({3: 4}, "widths")
+    with pytest.raises(ValueError, match="^widths must not be empty$"):
+        v.sequence(iter([]), "widths")
+    assert v.sequence((), "widths", allow_empty=True) == []
+
+
+@pytest.mark.parametrize(("value", "dtype"), [(1e308, np.float32), (-7e4, np.float16), (1e39, ml_dtypes.bfloat16),
+                                              (500.0, ml_dtypes.float8_e4m3fn)])
+def test_in_dtype_refuses_a_finite_value_that_overflows_the_dtype(value, dtype):
+    message = f"slope={value:g} overflows {np.dtype(dtype).name}, the dtype of x"
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        v.in_dtype(value, "slope", dtype)
+    with pytest.raises(ValueError, match="^an entry of slope="):
+        v.in_dtype(np.array([0.5, value]), "slope", dtype)
+
+
+@given(value=st.floats(-6e4, 6e4) | st.sampled_from([np.inf, -np.inf, np.nan, 1e-300]),
+       dtype=st.sampled_from([np.float16, np.float32, np.float64, ml_dtypes.bfloat16]))
+def test_in_dtype_casts_what_fits_and_passes_inf_and_nan_through(value, dtype):
+    cast = v.in_dtype(value, "slope", dtype)
+    assert cast.dtype == np.dtype(dtype) and cast.shape == ()
+    assert np.array_equal(cast, np.asarray(value).astype(dtype), equal_nan=True)
 
 
 @given(seeds=st.lists(st.integers(0, 10**6), min_size=1, max_size=5))
