@@ -22,7 +22,7 @@ STUDENT_BUILD := _build/student/_build/html
 PDF    := _build/latex/gradient-of-relu.pdf
 # pytest-xdist workers for `make test` and `make check`; JOBS=0 runs in one process.
 JOBS   ?= 2
-PYTEST := $(BIN)/python -m pytest $(if $(filter 0,$(JOBS)),,-n $(JOBS) --dist loadfile)
+PYTEST := $(BIN)/python -m pytest -rs $(if $(filter 0,$(JOBS)),,-n $(JOBS) --dist loadfile)
 # What `make lint` checks (the chapters are checked by nbqa).
 LINTED := relu_book tests scripts benchmarks _ext conftest.py
 # Extras locked by `make lock`: every extra in pyproject.toml, installed or not.
@@ -84,7 +84,7 @@ lint: $(STAMP)
 # stale-figure check), the site, browser and student-edition tests, and the
 # coverage floor.
 test: lint html student
-	$(PYTEST) --cov=relu_book --cov-report=term --cov-fail-under=90
+	$(PYTEST) --durations=15 --cov=relu_book --cov-report=term --cov-fail-under=90
 
 # The fast loop: everything not marked slow (see conftest.py), in under a minute.
 check: lint

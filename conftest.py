@@ -1,4 +1,4 @@
-"""Project-wide pytest hooks: the `slow` marker, and the stale-figure check in nbval.
+"""Project-wide pytest hooks: the `slow` marker, the stale-figure check in nbval, and the framework listings.
 
 This file is at the top of the repository, not in tests/, because its hooks
 must reach the notebook items that nbval collects under chapters/ (pytest
@@ -19,6 +19,13 @@ applies a conftest.py's per-item hooks only to items below its folder).
    (``scripts/check_figures.py``), and fails the cell if a figure went stale.
    The figures come from nbval's own run, so no notebook runs twice. Pass
    ``--no-figure-check`` to skip it.
+
+3. Framework listings. Cells tagged ``framework-listing`` import PyTorch,
+   JAX, Keras or TensorFlow, which the book does not require; they are
+   ``nbval-skip``, and ``tests/test_framework_listings.py`` runs them instead
+   (skipped without the frameworks, failing under ``REQUIRE_FRAMEWORKS=1``).
+   nbval's items for them are deselected, so that a run with the frameworks
+   reports no skipped test.
 """
 
 from __future__ import annotations
@@ -85,7 +92,19 @@ def _is_nbval_cell(item: pytest.Item) -> bool:
     return type(item).__name__ == "IPyNbCell" and hasattr(item, "test_outputs")
 
 
+def _is_framework_listing(item: pytest.Item) -> bool:
+    return _is_nbval_cell(item) and "framework-listing" in item.cell.metadata.get("tags", [])
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The framework listings (cells tagged framework-listing, and nbval-skip
+    # because the frameworks are optional) are run by
+    # tests/test_framework_listings.py, which compares their printed output
+    # with the stored one; nbval would only report them as skipped.
+    listings = [item for item in items if _is_framework_listing(item)]
+    if listings:
+        config.hook.pytest_deselected(items=listings)
+        items[:] = [item for item in items if not _is_framework_listing(item)]
     for item in items:
         if _is_nbval_cell(item) or item.get_closest_marker("site") or item.nodeid.startswith(SLOW_TESTS):
             item.add_marker(pytest.mark.slow)

@@ -195,7 +195,11 @@ def ckks_context(params):
 
     Examples
     --------
-    >>> ctx = ckks_context(CKKSParameters(8192, (60, 40, 60), 40))  # doctest: +SKIP
+    With TenSEAL installed (``pip install -e '.[encryption]'``; the tests in
+    ``tests/test_encrypted_inference.py`` run this)::
+
+        ctx = ckks_context(CKKSParameters(8192, (60, 40, 60), 40))
+        ctx.global_scale == 2.0**40   # True
     """
     if not isinstance(params, CKKSParameters):
         raise TypeError(f"params must be CKKSParameters, got {type(params).__name__}")

@@ -39,10 +39,12 @@ class Chromium:
 
     Examples
     --------
-    >>> with Chromium("chromium") as browser:                 # doctest: +SKIP
-    ...     browser.emulate(390, 844, scale=2, mobile=True)
-    ...     browser.goto("http://127.0.0.1:8000/intro.html")
-    ...     browser.evaluate("document.title")
+    With a site served on port 8000 (the browser tests serve ``_build/html``)::
+
+        with Chromium("chromium") as browser:
+            browser.emulate(390, 844, scale=2, mobile=True)
+            browser.goto("http://127.0.0.1:8000/intro.html")
+            browser.evaluate("document.title")
     """
 
     def __init__(self, executable: str, *, timeout: float = 60.0) -> None:

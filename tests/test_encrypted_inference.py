@@ -51,6 +51,11 @@ def test_security_bounds_are_seals(small_context):
         assert sealapi.CoeffModulus.MaxBitCount(n, sealapi.SEC_LEVEL_TYPE.TC128) == bits
 
 
+def test_context_is_private_with_the_scale_of_the_parameters(small_context):
+    assert small_context.global_scale == 2.0**SMALL.scale_bits
+    assert small_context.is_private()
+
+
 def test_seal_refuses_parameters_beyond_the_bound():
     with pytest.raises(ValueError):
         enc.ckks_context(enc.CKKSParameters(8192, (60, 40, 40, 40, 60), 40))  # 240 > 218 bits
