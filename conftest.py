@@ -20,12 +20,13 @@ applies a conftest.py's per-item hooks only to items below its folder).
    The figures come from nbval's own run, so no notebook runs twice. Pass
    ``--no-figure-check`` to skip it.
 
-3. Framework listings. Cells tagged ``framework-listing`` import PyTorch,
-   JAX, Keras or TensorFlow, which the book does not require; they are
-   ``nbval-skip``, and ``tests/test_framework_listings.py`` runs them instead
-   (skipped without the frameworks, failing under ``REQUIRE_FRAMEWORKS=1``).
-   nbval's items for them are deselected, so that a run with the frameworks
-   reports no skipped test.
+3. Cells of optional extras. Cells tagged ``framework-listing`` import
+   PyTorch, JAX, Keras or TensorFlow, and cells tagged ``encryption`` TenSEAL,
+   which the book does not require; they are ``nbval-skip``, and
+   ``tests/test_framework_listings.py`` and ``tests/test_encrypted_inference.py``
+   run them instead (skipped without the extra, failing under
+   ``REQUIRE_FRAMEWORKS=1`` / ``REQUIRE_ENCRYPTION=1``). nbval's items for
+   them are deselected, so that a run with the extras reports no skipped test.
 """
 
 from __future__ import annotations
@@ -92,19 +93,26 @@ def _is_nbval_cell(item: pytest.Item) -> bool:
     return type(item).__name__ == "IPyNbCell" and hasattr(item, "test_outputs")
 
 
-def _is_framework_listing(item: pytest.Item) -> bool:
-    return _is_nbval_cell(item) and "framework-listing" in item.cell.metadata.get("tags", [])
+#: Tags of cells that need an optional extra. nbval skips them (``nbval-skip``);
+#: their own tests run them: tests/test_framework_listings.py and
+#: tests/test_encrypted_inference.py.
+OPTIONAL_EXTRA_TAGS = {"framework-listing", "encryption"}
+
+
+def _needs_optional_extra(item: pytest.Item) -> bool:
+    tags = set(item.cell.metadata.get("tags", [])) if _is_nbval_cell(item) else set()
+    return "nbval-skip" in tags and bool(OPTIONAL_EXTRA_TAGS & tags)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # The framework listings (cells tagged framework-listing, and nbval-skip
-    # because the frameworks are optional) are run by
-    # tests/test_framework_listings.py, which compares their printed output
-    # with the stored one; nbval would only report them as skipped.
-    listings = [item for item in items if _is_framework_listing(item)]
+    # Cells that need an optional extra (tagged framework-listing or
+    # encryption, and nbval-skip) are run by their own tests, which compare
+    # their printed output with the stored one; nbval would only report them
+    # as skipped.
+    listings = [item for item in items if _needs_optional_extra(item)]
     if listings:
         config.hook.pytest_deselected(items=listings)
-        items[:] = [item for item in items if not _is_framework_listing(item)]
+        items[:] = [item for item in items if not _needs_optional_extra(item)]
     for item in items:
         if _is_nbval_cell(item) or item.get_closest_marker("site") or item.nodeid.startswith(SLOW_TESTS):
             item.add_marker(pytest.mark.slow)
