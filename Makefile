@@ -86,7 +86,7 @@ lint: $(STAMP)
 test: lint html student
 	$(PYTEST) --durations=15 --cov=relu_book --cov-report=term --cov-fail-under=90
 
-# The fast loop: everything not marked slow (see conftest.py), in under a minute.
+# The fast loop: everything not marked slow (see conftest.py), in about a minute.
 check: lint
 	$(PYTEST) -m "not slow" --hypothesis-profile=fast tests relu_book
 
