@@ -468,7 +468,8 @@ COLUMNS = ("activation", "tool", "expression", "x", "f(x)", "f'(x)", "where the 
 _HEADERS = {"x": "$x$", "f(x)": "$f(x)$", "f'(x)": "$f'(x)$"}
 
 
-def table(activations=None, tested=FRAMEWORKS, *, columns=None, caption=None, name=None) -> MarkdownTable:
+def table(activations=None, tested=FRAMEWORKS, *, columns=None, caption=None, name=None,
+          widths=None) -> MarkdownTable:
     r"""The table of conventions as Markdown, for chapter 3.
 
     .. math::
@@ -487,6 +488,9 @@ def table(activations=None, tested=FRAMEWORKS, *, columns=None, caption=None, na
         A numbered caption and a label, as in
         :func:`relu_book.tables.markdown_table` (the cell must render its
         Markdown as MyST).
+    widths : sequence of int, optional
+        Relative column widths, as in :func:`relu_book.tables.markdown_table`
+        (they let the long expressions wrap in the PDF edition).
 
     Returns
     -------
@@ -530,4 +534,4 @@ def table(activations=None, tested=FRAMEWORKS, *, columns=None, caption=None, na
         raise ValueError(f"columns must be among {list(COLUMNS)}, got {unknown}")
     headers = {c: h for c, h in _HEADERS.items() if c in columns}
     return MarkdownTable(markdown_table(table_rows(activations, tested), list(columns), headers=headers,
-                                        caption=caption, name=name))
+                                        caption=caption, name=name, widths=widths))

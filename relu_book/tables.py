@@ -19,6 +19,8 @@ import re
 
 import numpy as np
 
+from relu_book import _validation
+
 __all__ = ["format_cell", "markdown_table", "text_table", "as_math"]
 
 
@@ -107,7 +109,8 @@ def _text_escape(text) -> str:
     return str(text).replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 
 
-def markdown_table(rows, columns=None, formats=None, *, headers=None, caption=None, name=None) -> str:
+def markdown_table(rows, columns=None, formats=None, *, headers=None, caption=None, name=None,
+                   widths=None) -> str:
     r"""Render rows of dicts as a Markdown (pipe) table, with a numbered caption if given.
 
     .. math::
@@ -130,6 +133,11 @@ def markdown_table(rows, columns=None, formats=None, *, headers=None, caption=No
         wrapped in a ``{table}`` directive and numbered by the book.
     name : str, optional
         Label for cross-references (``{numref}`tbl-...```); needs ``caption``.
+    widths : sequence of int, optional
+        Relative column widths (the ``{table}`` directive's ``:widths:``;
+        needs ``caption``). Without them LaTeX sets every column at the width
+        of its longest cell, so a table with long code cells runs off the
+        page of the PDF edition; with them its cells wrap.
 
     ``|`` in headers and cells is escaped as ``\|`` and line breaks become
     ``<br>``, so every row stays one row of the table.
@@ -178,9 +186,16 @@ def markdown_table(rows, columns=None, formats=None, *, headers=None, caption=No
     escape = [[_markdown_escape(c) for c in row] for row in cells]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(row) + " |" for row in escape]
+    if widths is not None:
+        if caption is None:
+            raise ValueError("widths needs a caption (they are an option of the {table} directive)")
+        widths = _validation.sequence(widths, "widths", _validation.integer)
+        if len(widths) != len(columns) or min(widths) < 1:
+            raise ValueError(f"widths must be {len(columns)} positive integers, one per column, got {widths}")
     if caption is None:
         return "\n".join(lines)
-    head = [f":::{{table}} {caption.strip()}"] + ([f":name: {name}"] if name else []) + [""]
+    head = ([f":::{{table}} {caption.strip()}"] + ([f":name: {name}"] if name else [])
+            + ([":widths: " + " ".join(map(str, widths))] if widths is not None else []) + [""])
     return "\n".join(head + lines + [":::"])
 
 

@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PDF = Path(os.environ.get("RELU_BOOK_PDF", ROOT / "_build" / "latex" / "gradient-of-relu.pdf"))
 LATEX_LOG = PDF.with_suffix(".log")
 PAGES_DIR = ROOT / "_build" / "pdf_pages"
+#: Text may reach into the right margin, but not its outer half (about 1 cm of A4's 21 cm).
+MARGIN_FRACTION = 0.05
 TOOLS = ("pdfinfo", "pdftotext", "pdftohtml", "pdfimages", "pdftoppm")
 
 _missing = [t for t in TOOLS if shutil.which(t) is None]
@@ -263,6 +265,27 @@ def test_cross_references_are_links():
     links = [a.get("href", "") for a in _xml().iter("a")]
     internal = [h for h in links if not re.match(r"[a-z]+://", h)]
     assert len(internal) >= roles, f"{len(internal)} internal links for {roles} cross-references"
+
+
+def test_nothing_runs_off_the_page():
+    """No text (a table's last column, a code line) reaches the page's edge, before the index.
+
+    LaTeX sets a table without column widths at the width of its longest
+    cells, and does not break a line of code: either can run off the page,
+    where the reader loses it. (The index's two columns of long qualified
+    names may reach into the margin; it is left out.)
+    """
+    index = min((page for _, title, page in _bookmarks() if title == "Index"), default=None)
+    offenders = []
+    for page in _xml().findall("page"):
+        number, width = int(page.get("number")), float(page.get("width"))
+        if index is not None and number >= index:
+            break
+        for text in page.findall("text"):
+            right = float(text.get("left")) + float(text.get("width"))
+            if right > width * (1 - MARGIN_FRACTION):
+                offenders.append(f"page {number}: {''.join(text.itertext())[:60]!r} ends at {right:.0f} of {width:.0f}")
+    assert not offenders, "text runs off the page:\n" + "\n".join(offenders[:20])
 
 
 def test_first_page_of_each_chapter_renders():

@@ -86,3 +86,20 @@ def test_as_math_leaves_words_alone_and_rejects_non_strings():
     assert as_math("0 (kink)") == "0 (kink)"
     with pytest.raises(TypeError, match="text must be a str"):
         as_math(0.5)
+
+
+def test_widths_become_the_table_directive_option():
+    out = markdown_table([{"a": 1, "b": "x"}], caption="C.", name="tbl-c", widths=[1, 3])
+    assert out.splitlines()[:3] == [":::{table} C.", ":name: tbl-c", ":widths: 1 3"]
+
+
+@pytest.mark.parametrize(("widths", "error"), [([1], ValueError), ([1, 0], ValueError), ([1, 2.5], TypeError),
+                                               ("12", TypeError), (3, TypeError)])
+def test_widths_must_be_one_positive_integer_per_column(widths, error):
+    with pytest.raises(error, match="widths"):
+        markdown_table([{"a": 1, "b": "x"}], caption="C.", widths=widths)
+
+
+def test_widths_need_a_caption():
+    with pytest.raises(ValueError, match="caption"):
+        markdown_table([{"a": 1, "b": "x"}], widths=[1, 1])
