@@ -1,4 +1,4 @@
-"""Project-wide pytest hooks: the `slow` marker, the stale-figure check in nbval, and the framework listings.
+"""Project-wide pytest hooks: the `slow` marker, the stale-figure check in nbval, and the cells of optional extras.
 
 This file is at the top of the repository, not in tests/, because its hooks
 must reach the notebook items that nbval collects under chapters/ (pytest
