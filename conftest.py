@@ -109,10 +109,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # encryption, and nbval-skip) are run by their own tests, which compare
     # their printed output with the stored one; nbval would only report them
     # as skipped.
-    listings = [item for item in items if _needs_optional_extra(item)]
-    if listings:
-        config.hook.pytest_deselected(items=listings)
-        items[:] = [item for item in items if not _needs_optional_extra(item)]
+    keep, deselected = [], []
+    for item in items:
+        (deselected if _needs_optional_extra(item) else keep).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = keep
     for item in items:
         if _is_nbval_cell(item) or item.get_closest_marker("site") or item.nodeid.startswith(SLOW_TESTS):
             item.add_marker(pytest.mark.slow)

@@ -189,8 +189,8 @@ def markdown_table(rows, columns=None, formats=None, *, headers=None, caption=No
     if widths is not None:
         if caption is None:
             raise ValueError("widths needs a caption (they are an option of the {table} directive)")
-        widths = _validation.sequence(widths, "widths", _validation.integer)
-        if len(widths) != len(columns) or min(widths) < 1:
+        widths = _validation.sequence(widths, "widths", _validation.integer)  # each >= 1
+        if len(widths) != len(columns):
             raise ValueError(f"widths must be {len(columns)} positive integers, one per column, got {widths}")
     if caption is None:
         return "\n".join(lines)
