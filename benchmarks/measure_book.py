@@ -14,7 +14,9 @@ Measures, on this machine, each in wall-clock seconds and in CPU seconds
   re-checks every page;
 * ``make html`` with nothing changed (make sees that no source is newer than
   the site and does not start Sphinx);
-* each chapter notebook's top-to-bottom execution in a fresh kernel;
+* each chapter notebook's top-to-bottom execution in a fresh kernel, as nbval
+  runs it (without the cells of the optional ``frameworks`` extra), and the
+  chapters that have such cells once more with them;
 * ``make check`` (lint, unit tests and doctests) and ``make test`` (lint and
   the full suite), once both sites are built, so that neither includes
   set-up or builds;
@@ -84,18 +86,38 @@ def make(*targets: str) -> Timing:
     return timed(["make", *targets])
 
 
+LISTING_TAG = "framework-listing"  # optional PyTorch/JAX/Keras/TensorFlow listings (the frameworks extra)
+
+
+def _execute(nb, folder: Path) -> Timing:
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
+    cpu, start = _children_cpu(), time.perf_counter()
+    client.execute()
+    # The kernel is a child of this process, reaped when the client shuts it down.
+    return Timing(time.perf_counter() - start, _children_cpu() - cpu)
+
+
 def notebook_times() -> dict[str, Timing]:
-    """Execute every chapter in a fresh kernel (in memory; files are not changed)."""
+    """Execute every chapter in a fresh kernel (in memory; files are not changed).
+
+    A chapter is timed as nbval and a reader without the optional frameworks run
+    it: without its cells tagged ``framework-listing``. A chapter that has such
+    cells (they import PyTorch, JAX, Keras or TensorFlow) is then run again
+    whole, when the frameworks are installed, under the key
+    ``"<chapter> with framework listings"``.
+    """
+    import importlib.util
+
+    have_frameworks = all(importlib.util.find_spec(m) is not None for m in ("torch", "jax", "keras", "tensorflow"))
     times = {}
     for path in sorted((ROOT / "chapters").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(
-            nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-        )
-        cpu, start = _children_cpu(), time.perf_counter()
-        client.execute()
-        # The kernel is a child of this process, reaped when the client shuts it down.
-        times[path.stem] = Timing(time.perf_counter() - start, _children_cpu() - cpu)
+        cells = nb.cells
+        nb.cells = [c for c in cells if LISTING_TAG not in c.metadata.get("tags", [])]
+        times[path.stem] = _execute(nb, path.parent)
+        if len(nb.cells) < len(cells) and have_frameworks:
+            nb.cells = cells
+            times[f"{path.stem} with framework listings"] = _execute(nb, path.parent)
     return times
 
 
@@ -153,7 +175,11 @@ def table(builds: dict[str, Timing], runs: dict[str, Timing], nbs: dict[str, Tim
     rows.append(row("rebuild with no change (`make html`)", builds["make"], TARGETS["rebuild"]))
     rows.append(row("rebuild with no change (`jupyter-book build`)", builds["sphinx"], TARGETS["rebuild"]))
     for name, t in nbs.items():
-        rows.append(row(f"execute `{name}.ipynb`", t, TARGETS["notebook"]))
+        if name.endswith(" with framework listings"):
+            chapter = name.removesuffix(" with framework listings")
+            rows.append(row(f"execute `{chapter}.ipynb` with its optional framework listings", t, None))
+        else:
+            rows.append(row(f"execute `{name}.ipynb` (without optional framework listings)", t, TARGETS["notebook"]))
     for page, size in weights.items():
         limit = TARGETS["page_mb"] if page.startswith("chapters/") else None
         met = _mark(size / 1e6 <= limit) if limit else ""
