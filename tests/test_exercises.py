@@ -48,6 +48,20 @@ def test_every_chapter_module_registers_checkers():
     assert all(exercises.LABEL.fullmatch(i) for i in ids)
 
 
+def test_checking_an_exercise_imports_only_its_own_chapter():
+    # In a fresh interpreter, as in a chapter's kernel: a chapter's checkers import
+    # that chapter's modules only (chapter 4's pull in no sympy-heavy chapter 7 code).
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from relu_book.exercises import grade; grade('ex-ch4-1', None); "
+        "print(sorted(m for m in sys.modules if m.startswith('relu_book.exercises.chapter')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['relu_book.exercises.chapter04']"
+
+
 def test_exercise_ids_compare_numbers_as_numbers(scratch_exercise):
     for label in ("ex-ch99-10", "ex-ch99-9", "ex-ch100-1"):
         scratch_exercise(label, lambda a: Feedback(True, ""))

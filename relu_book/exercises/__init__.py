@@ -146,6 +146,24 @@ def _load_chapters() -> None:
     _LOADED = True
 
 
+#: The labels of chapter N's exercises start with ``ex-chN-``; its checkers are in ``chapterNN``.
+_CHAPTER_LABEL = re.compile(r"ex-ch(\d{1,2})-")
+
+
+def _load_checker(exercise_id: str) -> None:
+    """Import the module that registers ``exercise_id``: its chapter's only, when the label
+    names a chapter that has a module (a notebook then imports only its own chapter's
+    checkers), otherwise every chapter's."""
+    if exercise_id in _CHECKERS:
+        return
+    match = _CHAPTER_LABEL.match(exercise_id)
+    name = f"chapter{int(match.group(1)):02d}" if match else None
+    if name and any(info.name == name for info in pkgutil.iter_modules(__path__)):
+        importlib.import_module(f"{__name__}.{name}")
+    if exercise_id not in _CHECKERS:
+        _load_chapters()
+
+
 def _natural_key(label: str) -> list:
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", label) if part]
 
@@ -218,7 +236,8 @@ def grade(exercise_id: str, answer: Any) -> Feedback:
     Hint: expected a number (the derivative reverse-mode autodiff returns at x =
       0).
     """
-    _load_chapters()
+    if isinstance(exercise_id, str):
+        _load_checker(exercise_id)
     if not isinstance(exercise_id, str) or exercise_id not in _CHECKERS:
         return _unknown(exercise_id)
     func, expected = _CHECKERS[exercise_id]
