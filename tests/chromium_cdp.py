@@ -82,7 +82,7 @@ class Chromium:
         self._write, self._read = to_child_w, from_child_r
         target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
         self._session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        for domain in ("Page", "Runtime"):
+        for domain in ("Page", "Runtime", "Network", "Log"):
             self.send(f"{domain}.enable")
         return self
 
@@ -141,6 +141,12 @@ class Chromium:
                     return self._events.pop(i)
             self._events.append(self._receive(deadline))
 
+    def take_events(self, *methods: str) -> list[dict]:
+        """Remove and return the events received so far that are named one of ``methods``."""
+        taken = [e for e in self._events if e["method"] in methods]
+        self._events = [e for e in self._events if e["method"] not in methods]
+        return taken
+
     # -- what the tests use ----------------------------------------------------
 
     def emulate(self, width: int, height: int, *, scale: float = 1, mobile: bool = False, dark: bool = False) -> None:
@@ -148,12 +154,20 @@ class Chromium:
         self.send("Emulation.setDeviceMetricsOverride",
                   {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": mobile,
                    "screenWidth": width, "screenHeight": height})
+        self.set_color_scheme(dark)
+
+    def set_color_scheme(self, dark: bool) -> None:
+        """Switch the emulated ``prefers-color-scheme``; pages that follow it re-theme without a reload."""
         self.send("Emulation.setEmulatedMedia",
                   {"features": [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]})
 
     def goto(self, url: str) -> None:
-        """Open ``url`` and wait for its load event."""
-        self._events = [e for e in self._events if e["method"] != "Page.loadEventFired"]
+        """Open ``url`` and wait for its load event.
+
+        The events of the previous page (requests, console messages) are dropped;
+        those of this page can be read with :meth:`take_events`.
+        """
+        self._events = []
         reply = self.send("Page.navigate", {"url": url})
         if reply.get("errorText"):
             raise ChromiumError(f"{url}: {reply['errorText']}")
