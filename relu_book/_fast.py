@@ -28,8 +28,8 @@ vectorise:
   anyway. :math:`a^2` is exact for a float32 :math:`a`.
 
 Each kernel has the formula of its :mod:`relu_book._precise` counterpart
-(``tests/test_fast_kernels.py`` compares them on every float32 exponent and on
-the accuracy grid), and the same limits at :math:`\pm\infty`; NaN in gives NaN
+(``tests/test_fast_kernels.py`` compares their float32 results on every float32
+binade and on a grid), and the same limits at :math:`\pm\infty`; NaN in gives NaN
 out. :func:`relu_book._precise.apply` sends float32 arrays of at least
 :data:`relu_book._precise.FAST_MIN_SIZE` elements here: importing numba and
 compiling a kernel costs about a second on first use (``cache=True`` keeps the
@@ -164,7 +164,7 @@ def expm1_parts(t):
 def exp_neg(t):
     """e^t for t <= 0, down to the subnormals and 0 (NaN gives a number: callers restore NaN)."""
     p, k = expm1_parts(t if t > -750.0 else -750.0)
-    k1 = k >> 1  # 2**k as 2**k1 * 2**(k - k1): both normal for k >= -1076
+    k1 = k >> 1  # 2**k as 2**k1 * 2**(k - k1), both normal (k >= -1083 here); below 2**-1022 this rounds twice
     return (_from_bits((k1 + 1023) << 52) * (1.0 + p)) * _from_bits((k - k1 + 1023) << 52)
 
 
@@ -199,6 +199,7 @@ def log1p_unit(e):
     q = q * z + 2.0 / 3.0
     logm = 2.0 * s + s * (z * q)
     return ((_LN2 if big else 0.0) + c) + logm
+
 
 _G = NORMAL_TAIL
 
