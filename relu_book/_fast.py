@@ -371,6 +371,8 @@ KERNELS = {f.__name__: f for f in (sigmoid, sigmoid_grad, silu, silu_grad, softp
 def apply(name: str, x: np.ndarray, *args) -> np.ndarray:
     """Evaluate kernel ``name`` on a float32 array ``x`` (any shape and layout); return float32."""
     flat = np.ascontiguousarray(x).reshape(-1)
+    if not flat.flags.writeable:  # numba types read-only arrays apart: one compiled kernel each, not two
+        flat = flat.copy()
     out = np.empty(flat.shape, dtype=np.float32)
     KERNELS[name](flat, out, *(float(a) for a in args))
     return out.reshape(x.shape)

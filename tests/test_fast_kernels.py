@@ -95,6 +95,8 @@ def test_large_float32_arrays_agree_with_small_ones_and_keep_shape_and_input(fun
     np.testing.assert_array_equal(x, x_before)  # the input is not modified
     pieces = np.concatenate([func(x[i : i + 1000], **kwargs) for i in range(0, x.size, 1000)])
     np.testing.assert_array_equal(big, pieces)
+    x_before.setflags(write=False)
+    np.testing.assert_array_equal(func(x_before, **kwargs), big)  # a read-only input
     matrix = func(x.reshape(-1, 2), **kwargs)
     assert matrix.shape == (x.size // 2, 2)
     np.testing.assert_array_equal(matrix.ravel(), big)
