@@ -12,7 +12,7 @@ far below an ulp of float32. float64 inputs are evaluated directly.
 float32 arrays of at least :data:`FAST_MIN_SIZE` elements go instead to the
 compiled kernels of :mod:`relu_book._fast`: the same formulas, float64 inside
 and one rounding, several times faster than numpy's float64 library calls
-(``tests/test_fast_kernels.py`` checks that both give the same float32 numbers).
+(``tests/test_fast_kernels.py`` compares both, float32 number for number).
 """
 
 from __future__ import annotations
