@@ -843,7 +843,7 @@ def elu(x, alpha=1.0):
     """
     x = as_float_array(x)
     a = real_scalar(alpha, "alpha")
-    return result(_precise.apply(_precise.elu, x, a))
+    return result(_precise.apply(_precise.elu, x, a, 1.0))
 
 
 @_nan_in_nan_out
@@ -882,7 +882,7 @@ def elu_grad(x, alpha=1.0):
     """
     x = as_float_array(x)
     a = real_scalar(alpha, "alpha")
-    return result(_precise.apply(_precise.elu_grad, x, a))
+    return result(_precise.apply(_precise.elu_grad, x, a, 1.0))
 
 
 @_nan_in_nan_out
