@@ -487,8 +487,14 @@ def epochs_to_error(activation, lr, seed, X, labels, *, threshold=0.25, max_epoc
 
 
 def _epochs_to_error_runs(activation, lrs, seeds, X, labels, *, threshold=0.25, max_epochs=300,
-                          hidden=(64, 64, 64), batch_size=32, init=None) -> np.ndarray:
-    """:func:`epochs_to_error` of the runs ``(lrs[k], seeds[k])``, side by side (:class:`_Stack`) when it can."""
+                          hidden=(64, 64, 64), batch_size=32, init=None, record=0):
+    """:func:`epochs_to_error` of the runs ``(lrs[k], seeds[k])``, side by side (:class:`_Stack`) when it can.
+
+    With ``record`` > 0 also :func:`training_error_curves` of the same runs
+    over ``record`` epochs (each run is trained that long even after it
+    reached the threshold, which does not change when it first did):
+    returns ``(epochs, curves)`` then.
+    """
     threshold = real_scalar(threshold, "threshold", low=0.0, high=1.0)
     max_epochs = integer(max_epochs, "max_epochs")
     seeds = [random_seed(seed) for seed in seeds]
@@ -496,25 +502,39 @@ def _epochs_to_error_runs(activation, lrs, seeds, X, labels, *, threshold=0.25, 
     X, labels = training_set(X, labels)
     models = [_classifier(activation, seed, X, labels, hidden, init) for seed in seeds]
     if not _stackable(models[0]):
-        return np.array([_epochs_to_error(model, lr, seed, X, labels, threshold, max_epochs, batch_size)
-                         for model, lr, seed in zip(models, lrs, seeds)])
+        reached = np.array([_epochs_to_error(model, lr, seed, X, labels, threshold, max_epochs, batch_size)
+                            for model, lr, seed in zip(models, lrs, seeds)])
+        if not record:
+            return reached
+        curves = np.array([training_error_curves(activation, lr, [seed], X, labels, epochs=record, hidden=hidden,
+                                                 batch_size=batch_size, init=init)[0]
+                           for lr, seed in zip(lrs, seeds)])
+        return reached, curves
     # the checks of train(), once
     lrs = [_check_lr(lr) for lr in lrs]
     batch_size = integer(batch_size, "batch_size")
     X64 = X.astype(np.float64, copy=False)
     stack = _Stack(models, lrs, seeds)
     reached = np.full(len(models), np.inf)
+    searching = np.ones(len(models), dtype=bool)  # not yet at the threshold, not diverged
+    curves = np.full((len(models), record), np.nan)
     with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(1, max_epochs + 1):
+        for epoch in range(1, max(max_epochs, record) + 1):
             stack.epoch(X64, labels, batch_size)
-            finite = stack.finite()
-            done = (stack.errors(X64, labels) <= threshold) | ~finite
-            reached[stack.runs[done & finite]] = float(epoch)  # diverged runs stay at inf
-            if done.all():
+            errors = stack.errors(X64, labels)
+            if epoch <= record:
+                curves[stack.runs, epoch - 1] = errors
+            if epoch <= max_epochs:
+                finite = stack.finite()
+                done = searching[stack.runs] & ((errors <= threshold) | ~finite)
+                reached[stack.runs[done & finite]] = float(epoch)  # diverged runs stay at inf
+                searching[stack.runs[done]] = False
+            finished = (~searching[stack.runs] | (epoch >= max_epochs)) & (epoch >= record)
+            if finished.all():
                 break
-            if done.any():
-                stack.keep(~done)
-    return reached
+            if finished.any():
+                stack.keep(~finished)
+    return (reached, curves) if record else reached
 
 
 def _epochs_to_error(model, lr, seed, X, labels, threshold, max_epochs, batch_size) -> float:
@@ -569,7 +589,7 @@ def training_error_curves(activation, lr, seeds, X, labels, *, epochs=40, hidden
 
 
 def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03, 0.1, 0.3, 1.0),
-                     tuning_seeds=(100, 101, 102), seeds=range(5), **kwargs):
+                     tuning_seeds=(100, 101, 102), seeds=range(5), curve_epochs=None, **kwargs):
     r"""Epochs to a training-error threshold per activation, each at its own best learning rate.
 
     For each activation, every learning rate of ``lrs`` is tried on the
@@ -588,6 +608,13 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
         The learning-rate grid, the same for every activation.
     tuning_seeds : sequence of int, default (100, 101, 102)
     seeds : sequence of int, default range(5)
+    curve_epochs : int, optional
+        Also return the training error after each of the first
+        ``curve_epochs`` epochs of the reported runs, training them that long
+        even after they reached the threshold (which does not change the
+        epoch at which they first did): the same numbers as
+        :func:`training_error_curves` of the chosen rate on ``seeds``, without
+        training those runs twice.
     **kwargs
         Passed to :func:`epochs_to_error` (``threshold``, ``max_epochs``,
         ``hidden``, ``batch_size``).
@@ -596,7 +623,9 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
     -------
     dict
         ``{activation: {"lr": best rate, "tuning": array (len(lrs),) of
-        median epochs on the tuning seeds, "epochs": array (len(seeds),)}}``.
+        median epochs on the tuning seeds, "epochs": array (len(seeds),)}}``,
+        and with ``curve_epochs`` also ``"curves"``: array
+        (len(seeds), curve_epochs), row ``k`` the errors of seed ``seeds[k]``.
 
     Examples
     --------
@@ -605,6 +634,11 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
     ...                         threshold=0.6, max_epochs=30)
     >>> sorted(race), race["relu"]["epochs"].shape
     (['relu', 'tanh'], (2,))
+    >>> race = convergence_race(X, labels, lrs=(0.1, 0.3), tuning_seeds=[9], seeds=[0, 1],
+    ...                         threshold=0.6, max_epochs=30, curve_epochs=5)
+    >>> curves = training_error_curves("tanh", race["tanh"]["lr"], [0, 1], X, labels, epochs=5)
+    >>> race["tanh"]["curves"].shape, bool(np.array_equal(race["tanh"]["curves"], curves))
+    ((2, 5), True)
     """
     if isinstance(activations, str):
         raise TypeError("activations must be a sequence of names, got a single str")
@@ -618,6 +652,7 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
     if set(tuning_seeds) & set(seeds):
         both = sorted(set(tuning_seeds) & set(seeds))
         raise ValueError(f"tuning_seeds and seeds must be disjoint, both contain {both}")
+    record = 0 if curve_epochs is None else integer(curve_epochs, "curve_epochs")
     results = {}
     for act in activations:
         # every (rate, tuning seed) pair at once, as epochs_to_error(act, lr, s, ...) would train it
@@ -625,8 +660,12 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
         tuned = _epochs_to_error_runs(act, *zip(*runs), X, labels, **kwargs).reshape(len(lrs), len(tuning_seeds))
         tuning = np.array([np.median(row.tolist()) for row in tuned])
         best = lrs[int(np.argmin(tuning))]  # argmin takes the first (smallest) rate on ties
-        epochs = _epochs_to_error_runs(act, [best] * len(seeds), seeds, X, labels, **kwargs)
-        results[act] = {"lr": best, "tuning": tuning, "epochs": epochs}
+        reported = _epochs_to_error_runs(act, [best] * len(seeds), seeds, X, labels, record=record, **kwargs)
+        if record:
+            epochs, curves = reported
+            results[act] = {"lr": best, "tuning": tuning, "epochs": epochs, "curves": curves}
+        else:
+            results[act] = {"lr": best, "tuning": tuning, "epochs": reported}
     return results
 
 
