@@ -645,6 +645,10 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
     names = activation_names()
     activations = sequence(activations, "activations", lambda a, n: choice(a, n, names))
     lrs = sequence(lrs, "lrs", lambda lr, n: real_scalar(lr, n, low=0.0, low_inclusive=False))
+    unknown = sorted(set(kwargs) - {"threshold", "max_epochs", "hidden", "batch_size", "init"})
+    if unknown:
+        raise TypeError(f"convergence_race got unexpected keyword arguments {unknown}; the keyword arguments "
+                        "of epochs_to_error are threshold, max_epochs, hidden, batch_size and init")
     if "hidden" in kwargs:  # passed to every run: read a generator once
         kwargs["hidden"] = _hidden(kwargs["hidden"])
     tuning_seeds = seed_list(tuning_seeds, "tuning_seeds")

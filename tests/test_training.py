@@ -139,6 +139,8 @@ def test_convergence_race_refuses_overlapping_seeds():
     X, labels = make_spirals(n_per_class=10, seed=0)
     with pytest.raises(ValueError, match=r"tuning_seeds and seeds must be disjoint, both contain \[1\]"):
         convergence_race(X, labels, tuning_seeds=[1], seeds=[0, 1])
+    with pytest.raises(TypeError, match=r"convergence_race got unexpected keyword arguments \['epochs'\]"):
+        convergence_race(X, labels, tuning_seeds=[1], seeds=[0], epochs=3)
 
 
 def test_error_curves_reach_the_threshold_at_the_epoch_epochs_to_error_reports():
