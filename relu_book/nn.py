@@ -162,6 +162,42 @@ def _class_labels(Y, batch: int, n_out: int, dtype) -> np.ndarray:
 
 # ----------------------------------------------------------------- activations
 
+#: Activations whose forward and backward passes :class:`MLP` computes inline,
+#: with exactly the operations of :func:`relu_book.activations.relu`,
+#: :func:`~relu_book.activations.relu_grad`, :func:`~relu_book.activations.tanh`
+#: and :func:`~relu_book.activations.tanh_grad` (so the results are the same bit
+#: for bit) but without their argument checks, and with tanh's derivative taken
+#: from the forward pass's output, :math:`1 - h^2`, instead of recomputing
+#: :math:`h = \tanh(z)`. None of these operations warns on inf or NaN (the
+#: public functions silence numpy's warnings).
+_INLINE = ("relu", "tanh")
+
+
+def _inline_kind(layer) -> str | None:
+    """The layer's inline kind (see :data:`_INLINE`), or None; None too if its instance patched its methods."""
+    kind = layer._inline
+    if kind is None or "forward" in layer.__dict__ or "backward" in layer.__dict__:
+        return None
+    return kind
+
+
+def _inline_forward(kind: str, z: np.ndarray) -> np.ndarray:
+    """``relu(z)`` or ``tanh(z)`` of :mod:`relu_book.activations`, for a 2-d float array ``z``."""
+    if kind == "relu":
+        return np.maximum(z, z.dtype.type(0))
+    return np.tanh(z)
+
+
+def _inline_backward(kind: str, z: np.ndarray, h: np.ndarray, grad_h: np.ndarray) -> np.ndarray:
+    """``grad_h * f'(z)`` with ``h = f(z)`` from the forward pass, as :func:`_inline_forward` computed it."""
+    if kind == "relu":  # relu_grad(z), at_zero=0: 1 where z > 0, else 0, NaN where z is NaN
+        grad = np.empty_like(z)
+        np.greater(z, 0, out=grad, casting="unsafe")
+        if z.size and np.isnan(np.max(z)):
+            grad = np.where(np.isnan(z), z, grad)
+        return grad_h * grad
+    return grad_h * (z.dtype.type(1) - h * h)  # tanh_grad(z) = 1 - tanh(z)**2, with tanh(z) = h
+
 
 def _identity(x):
     return as_float_array(x)
@@ -229,6 +265,9 @@ class Activation:
         self._f, self._df = f, df
         #: Learnable parameters by name (none for a fixed activation).
         self.params: dict[str, np.ndarray] = {}
+        if type(self) is Activation and name in _INLINE:
+            # MLP's passes compute these two inline (see _INLINE); a subclass keeps its own methods
+            self._inline = name
 
     #: Training mode (True) or evaluation mode (False); only stochastic
     #: activations such as :class:`RReLU` behave differently. Set through
@@ -237,6 +276,8 @@ class Activation:
     #: Random generator of a stochastic activation; :class:`MLP` seeds one per
     #: hidden layer from its ``seed``.
     rng: np.random.Generator | None = None
+    # "relu" or "tanh" when MLP's passes may compute the layer inline (set in __init__)
+    _inline: str | None = None
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         """Return :math:`f(z)`, elementwise, in the dtype of ``z``."""
@@ -484,6 +525,24 @@ def _cross_entropy_grad(output: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return grad
 
 
+def _cross_entropy_value_and_grad(output: np.ndarray, labels: np.ndarray):
+    """``(_cross_entropy(output, labels), _cross_entropy_grad(output, labels))``, the softmax computed once."""
+    shifted, exp, total = _softmax_parts(output)
+    rows = np.arange(output.shape[0])
+    value = float(np.mean(np.log(total[:, 0]) - shifted[rows, labels]))
+    grad = exp / total
+    grad[rows, labels] -= 1
+    grad /= output.shape[0]
+    return value, grad
+
+
+def _value_and_grad(spec, output: np.ndarray, Y: np.ndarray):
+    """The loss and its gradient with respect to the output (one softmax for the cross-entropy)."""
+    if spec.value is _cross_entropy and spec.gradient is _cross_entropy_grad:
+        return _cross_entropy_value_and_grad(output, Y)
+    return spec.value(output, Y), spec.gradient(output, Y)
+
+
 class Loss(NamedTuple):
     r"""A loss of :meth:`MLP.loss_and_grads`: its value, its gradient and its targets.
 
@@ -689,14 +748,23 @@ class MLP:
         """
         X = _inputs(X, self.layer_sizes[0], self.dtype)
         _check_parameters(self)
+        return self._forward(X)
+
+    def _forward(self, X: np.ndarray) -> np.ndarray:
+        """:meth:`forward` without its checks: ``X`` a 2-d array of the model's dtype, parameters checked."""
         self._input = X
         records = []
         H = X
         last = self.n_layers - 1
+        layers = self.activation_layers
         for i, (W, b) in enumerate(zip(self.weights, self.biases)):
             Z = H @ W
             Z += b
-            H = Z if i == last else self.activation_layers[i].forward(Z)
+            if i == last:
+                H = Z
+            else:
+                kind = _inline_kind(layers[i])
+                H = layers[i].forward(Z) if kind is None else _inline_forward(kind, Z)
             records.append(LayerRecord(Z, H))
         self.activations = records
         return H
@@ -749,25 +817,31 @@ class MLP:
         spec = LOSSES[choice(loss, "loss", LOSSES)]
         output = self.forward(X)
         Y = spec.targets(Y, output.shape[0], self.layer_sizes[-1], self.dtype)
-        value = spec.value(output, Y)
-        grads_W, grads_b = self._backward(spec.gradient(output, Y).astype(self.dtype, copy=False))
+        value, grad_out = _value_and_grad(spec, output, Y)
+        grads_W, grads_b = self._backward(grad_out.astype(self.dtype, copy=False))
         return value, grads_W, grads_b
 
     def _backward(self, grad_out):
+        """The gradients of the last forward pass, given ``grad_out`` = dL/d(output)."""
         n = self.n_layers
         grads_W = [None] * n
         grads_b = [None] * n
-        act_grads = [{} for _ in self.activation_layers]
+        layers = self.activation_layers
+        records = self.activations
+        act_grads = [{} for _ in layers]
         delta = grad_out  # dL/dZ of the current layer
         for i in range(n - 1, -1, -1):
-            H_prev = self._input if i == 0 else self.activations[i - 1].activation
+            H_prev = self._input if i == 0 else records[i - 1].activation
             grads_W[i] = H_prev.T @ delta
             grads_b[i] = delta.sum(axis=0)
             if i > 0:
                 grad_h = delta @ self.weights[i].T
-                delta, act_grads[i - 1] = self.activation_layers[i - 1].backward(
-                    self.activations[i - 1].pre_activation, grad_h
-                )
+                layer, (Z, H) = layers[i - 1], records[i - 1]
+                kind = _inline_kind(layer)
+                if kind is None:
+                    delta, act_grads[i - 1] = layer.backward(Z, grad_h)
+                else:
+                    delta = _inline_backward(kind, Z, H, grad_h)
         self.activation_grads = act_grads
         return grads_W, grads_b
 
@@ -843,12 +917,23 @@ def train_step(model, X, Y, lr, loss="mse"):
     """
     instance(model, "model", MLP)
     lr = _check_lr(lr)
+    spec = LOSSES[choice(loss, "loss", LOSSES)]
+    X = _inputs(X, model.layer_sizes[0], model.dtype)
+    _check_parameters(model)
     previous = model.training
     model.training = True
     try:
-        value, grads_W, grads_b = model.loss_and_grads(X, Y, loss)
+        output = model._forward(X)
+        Y = spec.targets(Y, output.shape[0], model.layer_sizes[-1], model.dtype)
+        return _sgd_step(model, output, Y, lr, spec)
     finally:
         model.training = previous
+
+
+def _sgd_step(model, output, Y, lr: float, spec):
+    """The rest of :func:`train_step` after its forward pass (``output``), on checked targets ``Y``."""
+    value, grad_out = _value_and_grad(spec, output, Y)
+    grads_W, grads_b = model._backward(grad_out.astype(model.dtype, copy=False))
     norms = np.array([np.sqrt(np.vdot(g, g)) for g in grads_W], dtype=np.float64)
     step = model.dtype.type(lr)
     for W, b, gW, gb in zip(model.weights, model.biases, grads_W, grads_b):
@@ -916,6 +1001,7 @@ def train(model, X, Y, lr, epochs, batch_size, seed=0, loss="mse", callback=None
     function(callback, "callback", optional=True)
     X = _inputs(X, model.layer_sizes[0], model.dtype)
     Y = LOSSES[loss].targets(Y, X.shape[0], model.layer_sizes[-1], model.dtype)
+    spec = LOSSES[loss]
     n = X.shape[0]
     rng = np.random.default_rng(seed)
     losses, norms = [], []
@@ -923,11 +1009,18 @@ def train(model, X, Y, lr, epochs, batch_size, seed=0, loss="mse", callback=None
     for epoch in range(1, epochs + 1):
         order = rng.permutation(n)
         step_losses, step_norms = [], []
-        for start in range(0, n, batch_size):
-            idx = order[start:start + batch_size]
-            value, g = train_step(model, X[idx], Y[idx], lr, loss)
-            step_losses.append(value)
-            step_norms.append(g)
+        _check_parameters(model)  # once per epoch: the steps keep shapes and dtype, a callback might not
+        # the steps of train_step, checked once above instead of at every step; each runs in training mode
+        previous = model.training
+        model.training = True
+        try:
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
+                value, g = _sgd_step(model, model._forward(X[idx]), Y[idx], lr, spec)
+                step_losses.append(value)
+                step_norms.append(g)
+        finally:
+            model.training = previous
         losses.append(np.mean(step_losses))
         norms.append(np.mean(step_norms, axis=0))
         if callback is not None and callback(epoch, model):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from relu_book._validation import as_float_array, instance, integer, real_scalar, sequence
-from relu_book.nn import MLP
+from relu_book.nn import MLP, _check_parameters
 
 __all__ = [
     "PIECEWISE_LINEAR",
@@ -272,9 +272,37 @@ def region_map(model, xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), num=200):
     x, y = np.linspace(*lims[0], num), np.linspace(*lims[1], num)
     grid = np.stack(np.meshgrid(x, y), axis=-1).reshape(-1, 2)
     rows = max(1, 250_000 // max(model.layer_sizes) ** 2)  # small blocks stay single-threaded
-    patterns = np.concatenate([activation_patterns(model, grid[i:i + rows]) for i in range(0, len(grid), rows)])
-    _, labels = np.unique(np.packbits(patterns, axis=1), axis=0, return_inverse=True)
-    return labels.reshape(num, num), x, y
+    # activation_patterns of each block, with its checks done once for the whole grid
+    _check_parameters(model)
+    grid = grid.astype(model.dtype, copy=False)
+    patterns = np.empty((len(grid), sum(model.layer_sizes[1:-1])), dtype=bool)
+    for i in range(0, len(grid), rows):
+        model._forward(grid[i:i + rows])
+        np.concatenate([r.pre_activation > 0 for r in model.activations[:-1]], axis=1, out=patterns[i:i + rows])
+    return _row_labels(np.packbits(patterns, axis=1)).reshape(num, num), x, y
+
+
+def _row_labels(rows: np.ndarray) -> np.ndarray:
+    """``np.unique(rows, axis=0, return_inverse=True)[1]`` for a 2-d uint8 array, without its slow sort.
+
+    Each row is read as big-endian 64-bit words (zero-padded), whose
+    lexicographic order is that of the bytes, which is the order in which
+    ``np.unique`` numbers the distinct rows; ``np.lexsort`` on a few integer
+    keys is much faster than ``np.unique``'s sort of one opaque record per row.
+    """
+    n, width = rows.shape
+    if n == 0 or width == 0:  # no rows, or every row the same (empty)
+        return np.zeros(n, dtype=np.intp)
+    padded = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)
+    padded[:, :width] = rows
+    words = padded.view(">u8")
+    order = np.lexsort(words.T[::-1])  # lexsort's last key is the primary one
+    ranked = words[order]
+    new = np.ones(n, dtype=np.intp)
+    new[1:] = np.any(ranked[1:] != ranked[:-1], axis=1)
+    labels = np.empty(n, dtype=np.intp)
+    labels[order] = np.cumsum(new) - 1
+    return labels
 
 
 def max_regions_bound(layer_sizes):

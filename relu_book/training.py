@@ -28,7 +28,7 @@ from relu_book._validation import (
     sequence,
     training_set,
 )
-from relu_book.nn import MLP, activation_names, train
+from relu_book.nn import MLP, _check_lr, _inline_backward, _inline_forward, _inline_kind, activation_names, train
 
 __all__ = [
     "make_spirals",
@@ -306,16 +306,130 @@ def _classifier(activation, seed, X: np.ndarray, labels: np.ndarray, hidden, ini
     return MLP([X.shape[1], *hidden, int(labels.max()) + 1], activation=activation, init=init, seed=seed)
 
 
-def _per_epoch(measure, activation, lr, seeds, X, labels, epochs, hidden, batch_size, init) -> np.ndarray:
-    """Train one classifier per seed and record ``measure(model)`` after every epoch."""
+class _Stack:
+    """Classifiers of one architecture and one relu or tanh activation, trained side by side.
+
+    Run ``k`` is the :class:`~relu_book.nn.MLP` ``models[k]`` trained by
+    :func:`relu_book.nn.train` (cross-entropy, learning rate ``lrs[k]``,
+    shuffling seed ``seeds[k]``). Its weights and biases are slice ``k`` of
+    stacked arrays, and every step of every run is computed with exactly the
+    operations of :func:`~relu_book.nn.train_step` (the matrix products one
+    BLAS call per slice, as ``numpy.matmul`` does for a stack), so each run's
+    weights are those of its own :func:`~relu_book.nn.train`, bit for bit;
+    but a numpy call serves all the runs at once, which is what makes it
+    faster on these small networks. The loss values and gradient norms that
+    :func:`~relu_book.nn.train` records are not computed. Only for
+    activations that :class:`~relu_book.nn.MLP` computes inline
+    (:func:`_stackable`).
+    """
+
+    def __init__(self, models, lrs, seeds):
+        n = models[0].n_layers
+        self.kind = _inline_kind(models[0].activation_layers[0]) if models[0].activation_layers else None
+        self.W = [np.stack([m.weights[i] for m in models]) for i in range(n)]
+        self.b = [np.stack([m.biases[i] for m in models]) for i in range(n)]
+        self.step = np.array([models[0].dtype.type(lr) for lr in lrs]).reshape(-1, 1, 1)
+        self.rngs = [np.random.default_rng(seed) for seed in seeds]
+        self.runs = np.arange(len(models))  # the runs still in the stack, by their index in models
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Drop the runs where ``mask`` (one entry per run still in the stack) is False."""
+        self.W = [w[mask] for w in self.W]
+        self.b = [b[mask] for b in self.b]
+        self.step = self.step[mask]
+        self.rngs = [rng for rng, k in zip(self.rngs, mask) if k]
+        self.runs = self.runs[mask]
+
+    def forward(self, H: np.ndarray):
+        """Outputs (runs, rows, classes) and the ``(Z, H)`` of every layer, as :meth:`MLP.forward` computes them."""
+        records = []
+        last = len(self.W) - 1
+        for i, (W, b) in enumerate(zip(self.W, self.b)):
+            Z = H @ W
+            Z += b[:, None, :]
+            H = Z if i == last else _inline_forward(self.kind, Z)
+            records.append((Z, H))
+        return H, records
+
+    def epoch(self, X: np.ndarray, labels: np.ndarray, batch_size: int) -> None:
+        """One epoch of :func:`relu_book.nn.train` for every run: shuffle, then one step per batch."""
+        n = X.shape[0]
+        orders = np.stack([rng.permutation(n) for rng in self.rngs])
+        for start in range(0, n, batch_size):
+            idx = orders[:, start:start + batch_size]
+            self._step(X[idx], labels[idx])
+
+    def _step(self, X: np.ndarray, labels: np.ndarray) -> None:
+        """:func:`relu_book.nn.train_step` with the cross-entropy, on a batch per run."""
+        out, records = self.forward(X)
+        runs, batch = labels.shape
+        shifted = out - out.max(axis=2, keepdims=True)  # relu_book.nn._cross_entropy_grad
+        exp = np.exp(shifted)
+        grad = exp / exp.sum(axis=2, keepdims=True)
+        grad[np.arange(runs)[:, None], np.arange(batch), labels] -= 1
+        grad /= batch
+        n = len(self.W)
+        grads_W, grads_b = [None] * n, [None] * n
+        delta = grad
+        for i in range(n - 1, -1, -1):  # MLP._backward
+            H_prev = X if i == 0 else records[i - 1][1]
+            grads_W[i] = H_prev.transpose(0, 2, 1) @ delta
+            grads_b[i] = delta.sum(axis=1)
+            if i > 0:
+                grad_h = delta @ self.W[i].transpose(0, 2, 1)
+                delta = _inline_backward(self.kind, *records[i - 1], grad_h)
+        for W, b, gW, gb in zip(self.W, self.b, grads_W, grads_b):
+            gW *= self.step
+            W -= gW
+            gb *= self.step[:, 0]
+            b -= gb
+
+    def errors(self, X: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """:func:`training_error` of every run, computed in the same blocks of rows."""
+        wrong = np.zeros(len(self.runs), dtype=np.int64)
+        start = 0
+        for chunk in _chunks(X, max(max(w.shape[1:]) for w in self.W)):
+            out, _ = self.forward(chunk)
+            wrong += np.sum(np.argmax(out, axis=2) != labels[start:start + len(chunk)], axis=1)
+            start += len(chunk)
+        return wrong / X.shape[0]
+
+    def finite(self) -> np.ndarray:
+        """Whether all weights of each run are finite."""
+        return np.all([np.all(np.isfinite(w), axis=(1, 2)) for w in self.W], axis=0)
+
+
+def _stackable(model: MLP) -> bool:
+    """Whether :class:`_Stack` can train copies of ``model``: all its hidden layers inline, float64."""
+    kinds = {_inline_kind(layer) for layer in model.activation_layers}
+    return model.dtype == np.float64 and None not in kinds and len(kinds) <= 1
+
+
+def _per_epoch(measure, activation, lr, seeds, X, labels, epochs, hidden, batch_size, init,
+               stack_measure=None) -> np.ndarray:
+    """Train one classifier per seed and record ``measure(model)`` after every epoch.
+
+    With ``stack_measure`` (the same measure for a :class:`_Stack`, one value
+    per run) and a stackable activation, the runs are trained side by side,
+    with the same results."""
     seeds = seed_list(seeds)
     epochs = integer(epochs, "epochs")
     hidden = _hidden(hidden)
     X, labels = training_set(X, labels)
     out = np.full((len(seeds), epochs), np.nan)
-    for row, seed in enumerate(seeds):
-        model = _classifier(activation, seed, X, labels, hidden, init)
-
+    models = [_classifier(activation, seed, X, labels, hidden, init) for seed in seeds]
+    if stack_measure is not None and seeds and _stackable(models[0]):
+        # the checks of train(), once
+        lr = _check_lr(lr)
+        batch_size = integer(batch_size, "batch_size")
+        X64 = X.astype(np.float64, copy=False)
+        stack = _Stack(models, [lr] * len(seeds), seeds)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(epochs):
+                stack.epoch(X64, labels, batch_size)
+                out[:, epoch] = stack_measure(stack, X64, labels)
+        return out
+    for row, (seed, model) in enumerate(zip(seeds, models)):
         def callback(epoch, model, row=row):
             out[row, epoch - 1] = measure(model, X, labels)
 
@@ -368,12 +482,63 @@ def epochs_to_error(activation, lr, seed, X, labels, *, threshold=0.25, max_epoc
     >>> epochs_to_error("relu", 0.3, 0, X, labels, threshold=0.6, max_epochs=50)
     1.0
     """
+    return float(_epochs_to_error_runs(activation, [lr], [seed], X, labels, threshold=threshold,
+                                       max_epochs=max_epochs, hidden=hidden, batch_size=batch_size, init=init)[0])
+
+
+def _epochs_to_error_runs(activation, lrs, seeds, X, labels, *, threshold=0.25, max_epochs=300,
+                          hidden=(64, 64, 64), batch_size=32, init=None, record=0):
+    """:func:`epochs_to_error` of the runs ``(lrs[k], seeds[k])``, side by side (:class:`_Stack`) when it can.
+
+    With ``record`` > 0 also :func:`training_error_curves` of the same runs
+    over ``record`` epochs (each run is trained that long even after it
+    reached the threshold, which does not change when it first did):
+    returns ``(epochs, curves)`` then.
+    """
     threshold = real_scalar(threshold, "threshold", low=0.0, high=1.0)
     max_epochs = integer(max_epochs, "max_epochs")
-    seed = random_seed(seed)
+    seeds = [random_seed(seed) for seed in seeds]
     hidden = _hidden(hidden)
     X, labels = training_set(X, labels)
-    model = _classifier(activation, seed, X, labels, hidden, init)
+    models = [_classifier(activation, seed, X, labels, hidden, init) for seed in seeds]
+    if not _stackable(models[0]):
+        reached = np.array([_epochs_to_error(model, lr, seed, X, labels, threshold, max_epochs, batch_size)
+                            for model, lr, seed in zip(models, lrs, seeds)])
+        if not record:
+            return reached
+        curves = np.array([training_error_curves(activation, lr, [seed], X, labels, epochs=record, hidden=hidden,
+                                                 batch_size=batch_size, init=init)[0]
+                           for lr, seed in zip(lrs, seeds)])
+        return reached, curves
+    # the checks of train(), once
+    lrs = [_check_lr(lr) for lr in lrs]
+    batch_size = integer(batch_size, "batch_size")
+    X64 = X.astype(np.float64, copy=False)
+    stack = _Stack(models, lrs, seeds)
+    reached = np.full(len(models), np.inf)
+    searching = np.ones(len(models), dtype=bool)  # not yet at the threshold, not diverged
+    curves = np.full((len(models), record), np.nan)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(1, max(max_epochs, record) + 1):
+            stack.epoch(X64, labels, batch_size)
+            errors = stack.errors(X64, labels)
+            if epoch <= record:
+                curves[stack.runs, epoch - 1] = errors
+            if epoch <= max_epochs:
+                finite = stack.finite()
+                done = searching[stack.runs] & ((errors <= threshold) | ~finite)
+                reached[stack.runs[done & finite]] = float(epoch)  # diverged runs stay at inf
+                searching[stack.runs[done]] = False
+            finished = (~searching[stack.runs] | (epoch >= max_epochs)) & (epoch >= record)
+            if finished.all():
+                break
+            if finished.any():
+                stack.keep(~finished)
+    return (reached, curves) if record else reached
+
+
+def _epochs_to_error(model, lr, seed, X, labels, threshold, max_epochs, batch_size) -> float:
+    """:func:`epochs_to_error` of one model, trained by :func:`relu_book.nn.train` (any activation)."""
     reached = []
 
     def callback(epoch, model):
@@ -419,11 +584,12 @@ def training_error_curves(activation, lr, seeds, X, labels, *, epochs=40, hidden
     >>> training_error_curves("relu", 0.3, [0, 1], X, labels, epochs=3).shape
     (2, 3)
     """
-    return _per_epoch(training_error, activation, lr, seeds, X, labels, epochs, hidden, batch_size, init)
+    return _per_epoch(training_error, activation, lr, seeds, X, labels, epochs, hidden, batch_size, init,
+                      stack_measure=_Stack.errors)
 
 
 def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03, 0.1, 0.3, 1.0),
-                     tuning_seeds=(100, 101, 102), seeds=range(5), **kwargs):
+                     tuning_seeds=(100, 101, 102), seeds=range(5), curve_epochs=None, **kwargs):
     r"""Epochs to a training-error threshold per activation, each at its own best learning rate.
 
     For each activation, every learning rate of ``lrs`` is tried on the
@@ -442,6 +608,13 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
         The learning-rate grid, the same for every activation.
     tuning_seeds : sequence of int, default (100, 101, 102)
     seeds : sequence of int, default range(5)
+    curve_epochs : int, optional
+        Also return the training error after each of the first
+        ``curve_epochs`` epochs of the reported runs, training them that long
+        even after they reached the threshold (which does not change the
+        epoch at which they first did): the same numbers as
+        :func:`training_error_curves` of the chosen rate on ``seeds``, without
+        training those runs twice.
     **kwargs
         Passed to :func:`epochs_to_error` (``threshold``, ``max_epochs``,
         ``hidden``, ``batch_size``).
@@ -450,7 +623,9 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
     -------
     dict
         ``{activation: {"lr": best rate, "tuning": array (len(lrs),) of
-        median epochs on the tuning seeds, "epochs": array (len(seeds),)}}``.
+        median epochs on the tuning seeds, "epochs": array (len(seeds),)}}``,
+        and with ``curve_epochs`` also ``"curves"``: array
+        (len(seeds), curve_epochs), row ``k`` the errors of seed ``seeds[k]``.
 
     Examples
     --------
@@ -459,12 +634,21 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
     ...                         threshold=0.6, max_epochs=30)
     >>> sorted(race), race["relu"]["epochs"].shape
     (['relu', 'tanh'], (2,))
+    >>> race = convergence_race(X, labels, lrs=(0.1, 0.3), tuning_seeds=[9], seeds=[0, 1],
+    ...                         threshold=0.6, max_epochs=30, curve_epochs=5)
+    >>> curves = training_error_curves("tanh", race["tanh"]["lr"], [0, 1], X, labels, epochs=5)
+    >>> race["tanh"]["curves"].shape, bool(np.array_equal(race["tanh"]["curves"], curves))
+    ((2, 5), True)
     """
     if isinstance(activations, str):
         raise TypeError("activations must be a sequence of names, got a single str")
     names = activation_names()
     activations = sequence(activations, "activations", lambda a, n: choice(a, n, names))
     lrs = sequence(lrs, "lrs", lambda lr, n: real_scalar(lr, n, low=0.0, low_inclusive=False))
+    unknown = sorted(set(kwargs) - {"threshold", "max_epochs", "hidden", "batch_size", "init"})
+    if unknown:
+        raise TypeError(f"convergence_race got unexpected keyword arguments {unknown}; the keyword arguments "
+                        "of epochs_to_error are threshold, max_epochs, hidden, batch_size and init")
     if "hidden" in kwargs:  # passed to every run: read a generator once
         kwargs["hidden"] = _hidden(kwargs["hidden"])
     tuning_seeds = seed_list(tuning_seeds, "tuning_seeds")
@@ -472,14 +656,20 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
     if set(tuning_seeds) & set(seeds):
         both = sorted(set(tuning_seeds) & set(seeds))
         raise ValueError(f"tuning_seeds and seeds must be disjoint, both contain {both}")
+    record = 0 if curve_epochs is None else integer(curve_epochs, "curve_epochs")
     results = {}
     for act in activations:
-        tuning = np.array([
-            np.median([epochs_to_error(act, lr, s, X, labels, **kwargs) for s in tuning_seeds]) for lr in lrs
-        ])
+        # every (rate, tuning seed) pair at once, as epochs_to_error(act, lr, s, ...) would train it
+        runs = [(lr, s) for lr in lrs for s in tuning_seeds]
+        tuned = _epochs_to_error_runs(act, *zip(*runs), X, labels, **kwargs).reshape(len(lrs), len(tuning_seeds))
+        tuning = np.array([np.median(row.tolist()) for row in tuned])
         best = lrs[int(np.argmin(tuning))]  # argmin takes the first (smallest) rate on ties
-        epochs = np.array([epochs_to_error(act, best, s, X, labels, **kwargs) for s in seeds])
-        results[act] = {"lr": best, "tuning": tuning, "epochs": epochs}
+        reported = _epochs_to_error_runs(act, [best] * len(seeds), seeds, X, labels, record=record, **kwargs)
+        if record:
+            epochs, curves = reported
+            results[act] = {"lr": best, "tuning": tuning, "epochs": epochs, "curves": curves}
+        else:
+            results[act] = {"lr": best, "tuning": tuning, "epochs": reported}
     return results
 
 
@@ -832,4 +1022,12 @@ def dead_fraction_curves(activation, lr, seeds, X, labels, *, epochs=20, hidden=
             alive |= np.concatenate([np.any(r.pre_activation > 0, axis=0) for r in model.activations[:-1]])
         return 1.0 - np.mean(alive)
 
-    return _per_epoch(dead_fraction, activation, lr, seeds, X, labels, epochs, hidden, batch_size, init)
+    def dead_fractions(stack, X, labels):  # the same, for every run of a _Stack
+        alive = np.zeros((len(stack.runs), sum(hidden)), dtype=bool)
+        for chunk in _chunks(X, max(hidden)):
+            _, records = stack.forward(chunk)
+            alive |= np.concatenate([np.any(Z > 0, axis=1) for Z, _ in records[:-1]], axis=1)
+        return np.where(stack.finite(), 1.0 - np.mean(alive, axis=1), np.nan)
+
+    return _per_epoch(dead_fraction, activation, lr, seeds, X, labels, epochs, hidden, batch_size, init,
+                      stack_measure=dead_fractions)

@@ -615,3 +615,32 @@ def test_rrelu_bad_bounds_raise_clear_errors():
         MLP([2, 3, 1], activation="rrelu", lower=0.5, upper=0.1)
     with pytest.raises(TypeError, match=r"activation 'rrelu' got unexpected keyword arguments \['negative_slope'\]"):
         MLP([2, 3, 1], activation="rrelu", negative_slope=0.1)
+
+
+# ------------------------------------------------- inline relu and tanh layers
+
+
+def _same(a, b):
+    return a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b))
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_inline_relu_and_tanh_layers_equal_the_library_functions_bit_for_bit(activation, dtype):
+    # MLP computes relu and tanh layers inline (tanh's derivative as 1 - h*h from the forward
+    # output); a layer whose instance has its own forward goes through Activation.forward/backward,
+    # that is relu_book.activations: the two must agree exactly, NaN and inf included
+    X, Y, labels = small_problem(seed=4, batch=16)
+    X[0, 0], X[1, 1], X[2, 2] = np.nan, np.inf, -0.0
+    models = [MLP([3, 8, 8, 2], activation=activation, seed=5, dtype=dtype) for _ in range(2)]
+    for layer in models[1].activation_layers:
+        layer.forward = layer.forward  # an instance attribute: the generic path
+    assert all(layer._inline == activation for layer in models[0].activation_layers)
+    results = []
+    for model in models:
+        with np.errstate(all="ignore"):
+            value, gW, gb = model.loss_and_grads(X, labels, "cross_entropy")
+            history = train(model, X[3:], Y[3:], lr=0.5, epochs=3, batch_size=4, seed=1)
+        results.append([*gW, *gb, *model.weights, *model.biases, history.loss, history.grad_norms,
+                        *(a for r in model.activations for a in r), np.array(value)])
+    assert all(_same(a, b) for a, b in zip(*results))

@@ -128,6 +128,22 @@ def test_region_map_labels_equal_patterns():
     assert len(np.unique(flat)) == len(np.unique(patterns, axis=0))
 
 
+def test_region_map_numbers_patterns_as_np_unique_does():
+    from relu_book.regions import _row_labels
+
+    rng = np.random.default_rng(0)
+    for rows, width, values in [(1, 1, 256), (500, 3, 256), (2000, 9, 2), (3000, 24, 3), (100, 8, 2)]:
+        packed = rng.integers(0, values, (rows, width)).astype(np.uint8)
+        expected = np.unique(packed, axis=0, return_inverse=True)[1].ravel()
+        assert np.array_equal(_row_labels(packed), expected)
+    model = MLP([2, 8, 8, 1], seed=3)
+    model.biases = [0.1 * np.ones_like(b) for b in model.biases]
+    labels, x, y = region_map(model, num=40)
+    grid = np.stack(np.meshgrid(x, y), axis=-1).reshape(-1, 2)
+    patterns = np.packbits(activation_patterns(model, grid), axis=1)
+    assert np.array_equal(labels.ravel(), np.unique(patterns, axis=0, return_inverse=True)[1].ravel())
+
+
 def test_max_regions_bound_known_values():
     assert max_regions_bound([2, 4]) == 11  # Zaslavsky: 1 + 4 + 6
     assert max_regions_bound([1, 3, 3]) == 16  # one input: (n + 1)^L

@@ -139,6 +139,8 @@ def test_convergence_race_refuses_overlapping_seeds():
     X, labels = make_spirals(n_per_class=10, seed=0)
     with pytest.raises(ValueError, match=r"tuning_seeds and seeds must be disjoint, both contain \[1\]"):
         convergence_race(X, labels, tuning_seeds=[1], seeds=[0, 1])
+    with pytest.raises(TypeError, match=r"convergence_race got unexpected keyword arguments \['epochs'\]"):
+        convergence_race(X, labels, tuning_seeds=[1], seeds=[0], epochs=3)
 
 
 def test_error_curves_reach_the_threshold_at_the_epoch_epochs_to_error_reports():
@@ -147,6 +149,55 @@ def test_error_curves_reach_the_threshold_at_the_epoch_epochs_to_error_reports()
     curve = training_error_curves("relu", 0.3, [2], X, labels, epochs=20)[0]
     assert curve.shape == (20,)
     assert np.argmax(curve <= 0.4) + 1 == first
+
+
+def _one_by_one(activation, lr, seeds, X, labels, epochs, threshold=None):
+    """Each run trained on its own by nn.train, measured by the public training_error after every epoch."""
+    from relu_book.nn import train
+
+    curves, reached = [], []
+    for seed in seeds:
+        init = "xavier" if activation == "tanh" else "he"
+        model = MLP([2, 16, 16, 3], activation=activation, init=init, seed=seed)
+        errors = []
+
+        def callback(epoch, model, errors=errors):
+            errors.append(training_error(model, X, labels))
+            return threshold is not None and errors[-1] <= threshold
+
+        with np.errstate(over="ignore", invalid="ignore"):
+            train(model, X, labels, lr, epochs, 32, seed=seed, loss="cross_entropy", callback=callback)
+        curves.append(errors)
+        reached.append(float(len(errors)) if threshold is not None and errors[-1] <= threshold else np.inf)
+    return curves, np.array(reached)
+
+
+@pytest.mark.parametrize("activation, lr", [("relu", 0.3), ("tanh", 1.0), ("relu", 20.0)])
+def test_runs_trained_side_by_side_equal_runs_trained_one_by_one_bit_for_bit(activation, lr):
+    # the experiments train their relu and tanh runs as one stack of weights (training._Stack);
+    # the numbers must be those of nn.train, exactly (lr 20 diverges: NaN weights, inf epochs)
+    X, labels = make_spirals(n_per_class=40, seed=0)
+    curves, _ = _one_by_one(activation, lr, [0, 1, 2], X, labels, epochs=6)
+    stacked = training_error_curves(activation, lr, [0, 1, 2], X, labels, epochs=6, hidden=(16, 16))
+    assert np.array_equal(stacked, np.array(curves))
+    _, reached = _one_by_one(activation, lr, [0, 1, 2], X, labels, epochs=6, threshold=0.5)
+    race = [epochs_to_error(activation, lr, s, X, labels, threshold=0.5, max_epochs=6, hidden=(16, 16))
+            for s in [0, 1, 2]]
+    assert np.array_equal(race, reached)
+
+
+def test_convergence_race_curves_are_the_training_error_curves_of_its_reported_runs():
+    X, labels = make_spirals(n_per_class=40, seed=0)
+    kw = {"lrs": (0.1, 0.3), "tuning_seeds": [7], "seeds": [0, 1], "threshold": 0.5, "max_epochs": 12,
+          "hidden": (16, 16)}
+    with_curves = convergence_race(X, labels, curve_epochs=15, **kw)
+    plain = convergence_race(X, labels, **kw)
+    for act in ("relu", "tanh"):
+        r = with_curves[act]
+        assert r["lr"] == plain[act]["lr"] and np.array_equal(r["epochs"], plain[act]["epochs"])
+        expected = training_error_curves(act, r["lr"], [0, 1], X, labels, epochs=15, hidden=(16, 16))
+        assert np.array_equal(r["curves"], expected)
+        assert "curves" not in plain[act]
 
 
 # ------------------------------------------------- non-centred inputs: zig-zag
