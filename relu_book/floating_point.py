@@ -30,6 +30,7 @@ between math libraries).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -138,8 +139,14 @@ def synthetic_digits(n, seed=0):
     >>> bool(np.all(np.round(X * 255) == X * 255))
     True
     """
-    n = integer(n, "n")
-    rng = np.random.default_rng(random_seed(seed))
+    X, y = _synthetic_digits(integer(n, "n"), random_seed(seed))
+    return X.copy(), y.copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _synthetic_digits(n, seed):
+    """:func:`synthetic_digits` without the checks, remembered (read-only arrays): every precision uses the same data."""
+    rng = np.random.default_rng(seed)
     protos = _stroke_prototypes(rng)
     y = rng.integers(0, _N_CLASSES, size=n)
     shifts = rng.integers(-2, 3, size=(n, 2))
@@ -150,7 +157,9 @@ def synthetic_digits(n, seed=0):
     cols = (side[None, :] - shifts[:, 1:]) % _SIDE
     img = protos[y[:, None, None], rows[:, :, None], cols[:, None, :]]
     X = np.round(255.0 * np.minimum(1.0, contrast[:, None, None] * img)).reshape(n, _SIDE * _SIDE) / 255.0
-    return X, y.astype(np.int64)
+    y = y.astype(np.int64)
+    X.flags.writeable = y.flags.writeable = False
+    return X, y
 
 
 # ------------------------------------------------------------------- arithmetic
@@ -250,7 +259,7 @@ def _matmul(a, b, dt, acc_dt):
         abs_a, abs_b = np.abs(a), np.abs(b)
         bound = float(np.max(np.sum(abs_a, axis=2, dtype=np.float64), initial=0.0)) * float(np.max(abs_b, initial=0.0))
         bound *= (1.0 + 2.0**-p) ** (a.shape[2] + 1) * (1.0 + 1e-9)
-        # no overflow of the 16-bit format, nor of the constant M of _round_16bit in float32
+        # no overflow of the 16-bit format, nor of the constant M of _rounding_16bit in float32
         fast = bound < min(float(ml_dtypes.finfo(acc_dt).max), 2.0 ** (127 - 24 + p))
     if not fast:
         if small:
@@ -265,15 +274,24 @@ def _matmul(a, b, dt, acc_dt):
         return out
     a = np.ascontiguousarray(a[:, rows][:, :, active].transpose(2, 0, 1))  # (k, S, m')
     b = np.ascontiguousarray(b[:, active][:, :, cols].transpose(1, 0, 2))  # (k, S, n')
-    acc = np.zeros((a.shape[1], a.shape[2], b.shape[2]), dtype=a.dtype)
+    shape = (a.shape[1], a.shape[2], b.shape[2])
     if small:
-        term, work = np.empty_like(acc), np.empty(acc.shape, dtype=np.uint32)
-        for a_k, b_k in zip(a, b):
-            np.multiply(a_k[:, :, None], b_k[:, None, :], out=term)  # exact in float32
-            np.add(acc, _round_16bit(term, p, emin, work), out=acc)
-            _round_16bit(acc, p, emin, work)
+        # pairs[0] is the running sum, pairs[1] the next product: both rounded by one call
+        pairs = np.zeros((2, *shape), dtype=np.float32)
+        acc, term = pairs
+        round_pairs = _rounding_16bit(pairs, p, emin, np.empty(pairs.shape, dtype=np.uint32))
+        round_term = _rounding_16bit(term, p, emin, np.empty(shape, dtype=np.uint32))
+        np.multiply(a[0][:, :, None], b[0][:, None, :], out=term)  # exact in float32
+        round_term()
+        for a_k, b_k in zip(a[1:], b[1:]):
+            np.add(acc, term, out=acc)
+            np.multiply(a_k[:, :, None], b_k[:, None, :], out=term)
+            round_pairs()
+        np.add(acc, term, out=acc)
+        round_term_acc = _rounding_16bit(acc, p, emin, np.empty(shape, dtype=np.uint32))
+        round_term_acc()
     else:
-        term = np.empty_like(acc)
+        acc, term = np.zeros(shape, dtype=a.dtype), np.empty(shape, dtype=a.dtype)
         for a_k, b_k in zip(a, b):
             np.multiply(a_k[:, :, None], b_k[:, None, :], out=term)
             np.add(acc, term, out=acc)
@@ -281,24 +299,29 @@ def _matmul(a, b, dt, acc_dt):
     return out
 
 
-def _round_16bit(x, p, emin, work):
-    r"""Round the float32 array ``x`` in place to ``p`` significand bits, as ``x.astype(dtype).astype(float32)``.
+def _rounding_16bit(x, p, emin, work):
+    r"""A function that rounds the float32 array ``x`` in place to ``p`` significand bits, as ``x.astype(dtype)`` does.
 
     Round to nearest, ties to even, at the spacing :math:`2^{e - p + 1}` of
     the binade :math:`2^e \le |x| < 2^{e+1}`, with :math:`e \ge e_{min}` (the
     subnormals have the spacing of the smallest binade). Adding
     :math:`M = 1.5 \cdot 2^{e + 24 - p}` moves ``x`` into a float32 binade
-    whose spacing is exactly that, so ``(x + M) - M`` is the rounded value.
-    Valid when the result is finite in the 16-bit format (no overflow);
-    zeros come out as ``+0.0``. ``work`` is a uint32 array of ``x``'s shape.
+    whose spacing is exactly that, so ``(x + M) - M`` is the rounded value
+    (still a float32). Valid when the result is finite in the 16-bit format
+    (no overflow); zeros come out as ``+0.0``. ``work`` is a uint32 array of
+    ``x``'s shape, overwritten.
     """
-    np.bitwise_and(x.view(np.uint32), np.uint32(0x7F800000), out=work)  # the bits of 2^e (0 below 2^-126)
-    magic = work.view(np.float32)
-    np.maximum(magic, np.float32(2.0**emin), out=magic)
-    np.multiply(magic, np.float32(1.5 * 2.0 ** (24 - p)), out=magic)
-    np.add(x, magic, out=x)
-    np.subtract(x, magic, out=x)
-    return x
+    bits, magic = x.view(np.uint32), work.view(np.float32)
+    exponent, smallest, scale = np.uint32(0x7F800000), np.float32(2.0**emin), np.float32(1.5 * 2.0 ** (24 - p))
+
+    def round_x():
+        np.bitwise_and(bits, exponent, out=work)  # the bits of 2^e (0 below 2^-126)
+        np.maximum(magic, smallest, out=magic)
+        np.multiply(magic, scale, out=magic)
+        np.add(x, magic, out=x)
+        np.subtract(x, magic, out=x)
+
+    return round_x
 
 
 # ---------------------------------------------------------------------- network
@@ -550,7 +573,7 @@ def precision_runs(dtype, seeds, *, steps=16, batch=32, hidden=(32, 32), lr=0.25
     batch = integer(batch, "batch")
     hidden = tuple(sequence(hidden, "hidden", integer))
     lr = real_scalar(lr, "lr", low=0.0, low_inclusive=False)
-    data = [synthetic_digits(steps * batch, seed=seed) for seed in seeds]
+    data = [_synthetic_digits(steps * batch, seed) for seed in seeds]
     X = np.stack([x for x, _ in data])
     Y = np.eye(_N_CLASSES)[np.stack([y for _, y in data])]
     inits = [init_mlp((X.shape[2], *hidden, _N_CLASSES), dt, seed=seed + 10_000) for seed in seeds]
