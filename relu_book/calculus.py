@@ -202,6 +202,35 @@ def one_sided_derivatives(expr, x, point):
     return _limit_from(quotient, x, p, -1), _limit_from(quotient, x, p, 1)
 
 
+def _one_sided_derivatives_by_branches(expr, x, point):
+    """:func:`one_sided_derivatives` (the same values), faster where the pieces are analytic.
+
+    On each side, if the piece in force there, :math:`g(p \\pm k)` for a
+    positive ``k``, is analytic at :math:`k = 0` (``is_meromorphic`` with a
+    finite value) and equal to :math:`f(p)` there, the limit of the
+    difference quotient is :math:`g'(p)`, computed by :func:`sympy.diff`;
+    otherwise (a jump, a piece that is not analytic) it is the limit of
+    :func:`one_sided_derivatives`. For printing numbers
+    (:func:`relu_book.registry.kink_table`): the expressions may differ in
+    form from the limits.
+    """
+    point = sympy_point(point)
+    f = expr.rewrite(sympy.Piecewise)
+    value = f.subs(x, point)
+    quotient = (f - value) / (x - point)
+    k = sympy.Dummy("k", positive=True)
+    slopes = []
+    for side in (-1, 1):
+        piece = sympy.piecewise_fold(f.subs(x, point + side * k))
+        slope = None
+        if not piece.has(sympy.Piecewise) and piece.is_meromorphic(k, 0):
+            at = piece.subs(k, 0)
+            if at.is_finite and (at - value).is_zero:
+                slope = side * sympy.diff(piece, k).subs(k, 0)
+        slopes.append(slope if slope is not None else _limit_from(quotient, x, point, side))
+    return tuple(slopes)
+
+
 def _finite_slopes(expr, x, point, what):
     left, right = one_sided_derivatives(expr, x, point)
     for side, value in (("left", left), ("right", right)):

@@ -145,7 +145,7 @@ def synthetic_digits(n, seed=0):
 
 @functools.lru_cache(maxsize=16)
 def _synthetic_digits(n, seed):
-    """:func:`synthetic_digits` without the checks, remembered (read-only arrays): every precision uses the same data."""
+    """:func:`synthetic_digits` without the checks, remembered (read-only arrays): the precisions share the data."""
     rng = np.random.default_rng(seed)
     protos = _stroke_prototypes(rng)
     y = rng.integers(0, _N_CLASSES, size=n)
@@ -387,7 +387,7 @@ def _forward(params, X, dt, acc_dt):
 
 
 def _backward(params, zs, hs, Y, dt, acc_dt, at_zero, weights=True):
-    r"""Gradients of the squared loss, with :math:`\relu'(0)` = ``at_zero`` at every hidden unit (stacks as in _forward).
+    r"""Gradients of the squared loss, :math:`\relu'(0)` = ``at_zero`` at every hidden unit (stacks as in _forward).
 
     Returns the list of ``(dW, db)`` and the :math:`\delta` of the first
     layer (``dW = X^T delta`` there); with ``weights=False`` only the

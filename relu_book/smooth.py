@@ -516,7 +516,7 @@ def largest_difference(f, g, bracket=(-10.0, 10.0), num=20001):
 
 
 def _limit_at_infinity(expr, x, sign):
-    """:math:`\\lim_{x \\to \\pm\\infty}` of a piece: by substitution when that is determinate, else by :func:`sympy.limit`.
+    """:math:`\\lim_{x \\to \\pm\\infty}` of a piece: by substitution if that is determinate, else :func:`sympy.limit`.
 
     sympy's arithmetic with infinities returns ``nan`` (or an
     ``AccumBounds``) for every indeterminate form (:math:`\\infty - \\infty`,

@@ -11,7 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relu_book.floating_point import (
+    _FORMAT_16BIT,
     PRECISIONS,
+    _matmul,
+    _matmul_reference,
+    _rounding_16bit,
     exact_zero_example,
     init_mlp,
     matmul_in,
@@ -20,7 +24,6 @@ from relu_book.floating_point import (
     precision_runs,
     synthetic_digits,
 )
-from relu_book.floating_point import _FORMAT_16BIT, _matmul, _matmul_reference, _rounding_16bit
 from relu_book.numerics import gradient_check
 
 
