@@ -272,28 +272,38 @@ def _matmul(a, b, dt, acc_dt):
     out = np.zeros((S, m, n), dtype=dt)
     if rows.size == 0 or cols.size == 0 or active.size == 0:
         return out
-    a = np.ascontiguousarray(a[:, rows][:, :, active].transpose(2, 0, 1))  # (k, S, m')
-    b = np.ascontiguousarray(b[:, active][:, :, cols].transpose(1, 0, 2))  # (k, S, n')
-    shape = (a.shape[1], a.shape[2], b.shape[2])
+    a, b = a[:, rows][:, :, active], b[:, active][:, :, cols]  # (S, m', k'), (S, k', n')
+    nonzero = a != 0
+    terms = int(np.max(np.sum(nonzero, axis=2)))
+    if small and terms < 0.7 * a.shape[2] and a.size * b.shape[2] // a.shape[2] * terms < 2**24:
+        # sparse rows (images): row i sums only its own nonzero a_ik, still in the order of k (then zero
+        # terms), so the loop is as long as the longest row: a_l[s, i] b_l[s, i, :] is the l-th term of row i
+        # (worth the gathering of b's rows where each step rounds twice)
+        order = np.argsort(~nonzero, axis=2, kind="stable")[:, :, :terms]
+        a_terms = np.ascontiguousarray(np.take_along_axis(a, order, axis=2).transpose(2, 0, 1))[..., None]
+        b_terms = np.ascontiguousarray(b[np.arange(a.shape[0])[:, None, None], order].transpose(2, 0, 1, 3))
+    else:
+        a_terms = np.ascontiguousarray(a.transpose(2, 0, 1))[..., None]  # (k', S, m', 1)
+        b_terms = np.ascontiguousarray(b.transpose(1, 0, 2))[:, :, None, :]  # (k', S, 1, n')
+    shape = (a.shape[0], a.shape[1], b.shape[2])
     if small:
         # pairs[0] is the running sum, pairs[1] the next product: both rounded by one call
         pairs = np.zeros((2, *shape), dtype=np.float32)
         acc, term = pairs
         round_pairs = _rounding_16bit(pairs, p, emin, np.empty(pairs.shape, dtype=np.uint32))
         round_term = _rounding_16bit(term, p, emin, np.empty(shape, dtype=np.uint32))
-        np.multiply(a[0][:, :, None], b[0][:, None, :], out=term)  # exact in float32
+        np.multiply(a_terms[0], b_terms[0], out=term)  # exact in float32
         round_term()
-        for a_k, b_k in zip(a[1:], b[1:]):
+        for a_k, b_k in zip(a_terms[1:], b_terms[1:]):
             np.add(acc, term, out=acc)
-            np.multiply(a_k[:, :, None], b_k[:, None, :], out=term)
+            np.multiply(a_k, b_k, out=term)
             round_pairs()
         np.add(acc, term, out=acc)
-        round_term_acc = _rounding_16bit(acc, p, emin, np.empty(shape, dtype=np.uint32))
-        round_term_acc()
+        _rounding_16bit(acc, p, emin, np.empty(shape, dtype=np.uint32))()
     else:
         acc, term = np.zeros(shape, dtype=a.dtype), np.empty(shape, dtype=a.dtype)
-        for a_k, b_k in zip(a, b):
-            np.multiply(a_k[:, :, None], b_k[:, None, :], out=term)
+        for a_k, b_k in zip(a_terms, b_terms):
+            np.multiply(a_k, b_k, out=term)
             np.add(acc, term, out=acc)
     out[:, rows[:, None], cols] = acc.astype(dt)
     return out
