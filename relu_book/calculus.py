@@ -54,6 +54,27 @@ def _limit_from(expr, x, point, side: int):
     return sympy.limit(shifted, k, 0, "+")
 
 
+def _one_sided_limits_by_pieces(f, x, point):
+    """:func:`one_sided_limits` of a ``Piecewise``-folded ``f`` (the same values), faster where the pieces are analytic.
+
+    A piece that is analytic at the point (``is_meromorphic`` with a finite
+    value) is continuous there: its limit is its value. The others go to
+    :func:`sympy.limit` as in :func:`one_sided_limits`. The expressions may
+    differ in form from sympy's limits; for comparisons (:func:`_same`).
+    """
+    k = sympy.Dummy("k", positive=True)
+    limits = []
+    for side in (-1, 1):
+        piece = sympy.piecewise_fold(f.subs(x, point + side * k))
+        value = None
+        if not piece.has(sympy.Piecewise) and piece.is_meromorphic(k, 0):
+            value = piece.subs(k, 0)
+            if not value.is_finite:
+                value = None
+        limits.append(value if value is not None else sympy.limit(piece, k, 0, "+"))
+    return tuple(limits)
+
+
 def one_sided_limits(expr, x, point):
     r"""The left and right limits of an expression at a point.
 
@@ -200,6 +221,35 @@ def one_sided_derivatives(expr, x, point):
     f = expr.rewrite(sympy.Piecewise)
     quotient = (f - f.subs(x, p)) / (x - p)
     return _limit_from(quotient, x, p, -1), _limit_from(quotient, x, p, 1)
+
+
+def _one_sided_derivatives_by_branches(expr, x, point):
+    """:func:`one_sided_derivatives` (the same values), faster where the pieces are analytic.
+
+    On each side, if the piece in force there, :math:`g(p \\pm k)` for a
+    positive ``k``, is analytic at :math:`k = 0` (``is_meromorphic`` with a
+    finite value) and equal to :math:`f(p)` there, the limit of the
+    difference quotient is :math:`g'(p)`, computed by :func:`sympy.diff`;
+    otherwise (a jump, a piece that is not analytic) it is the limit of
+    :func:`one_sided_derivatives`. For printing numbers
+    (:func:`relu_book.registry.kink_table`): the expressions may differ in
+    form from the limits.
+    """
+    point = sympy_point(point)
+    f = expr.rewrite(sympy.Piecewise)
+    value = f.subs(x, point)
+    quotient = (f - value) / (x - point)
+    k = sympy.Dummy("k", positive=True)
+    slopes = []
+    for side in (-1, 1):
+        piece = sympy.piecewise_fold(f.subs(x, point + side * k))
+        slope = None
+        if not piece.has(sympy.Piecewise) and piece.is_meromorphic(k, 0):
+            at = piece.subs(k, 0)
+            if at.is_finite and (at - value).is_zero:
+                slope = side * sympy.diff(piece, k).subs(k, 0)
+        slopes.append(slope if slope is not None else _limit_from(quotient, x, point, side))
+    return tuple(slopes)
 
 
 def _finite_slopes(expr, x, point, what):
@@ -413,10 +463,10 @@ def is_differentiable_at(expr, x, point) -> bool:
     x = sympy_symbol(x, "x")
     p = sympy_point(point)
     f = sympy.piecewise_fold(expr.rewrite(sympy.Piecewise))
-    left, right = one_sided_limits(f, x, p)
+    left, right = _one_sided_limits_by_pieces(f, x, p)
     if not (_same(left, right) and _same(left, f.subs(x, p))):
         return False
-    left, right = one_sided_limits(sympy.diff(f, x), x, p)
+    left, right = _one_sided_limits_by_pieces(sympy.diff(f, x), x, p)
     return bool(left.is_finite and right.is_finite) and _same(left, right)
 
 
@@ -465,7 +515,7 @@ def smoothness_class(expr, x, max_order=3):
     for order in range(max_order + 1):
         d = sympy.diff(f, x, order) if order else f
         for p in points:
-            left, right = one_sided_limits(d, x, p)
+            left, right = _one_sided_limits_by_pieces(d, x, p)
             ok = _same(left, right)
             if order == 0:
                 ok = ok and _same(left, f.subs(x, p))

@@ -363,9 +363,11 @@ def kink_table(digits: int = 4) -> list[dict]:
         p \mapsto \bigl(f'_-(p),\ f'_+(p),\ \texttt{<name>\_grad}(p)\bigr)
 
     One row per kink of each registry entry at its default parameters. The
-    one-sided derivatives are sympy limits of the difference quotient of
-    the sympy view (:func:`relu_book.calculus.one_sided_derivatives`); an
-    infinite one marks a jump. The last column is what the numeric
+    one-sided derivatives are those of
+    :func:`relu_book.calculus.one_sided_derivatives` (limits of the
+    difference quotient of the sympy view), taken as the derivative of the
+    piece on that side where it is analytic and continuous at the kink (the
+    test suite checks that both agree); an infinite one marks a jump. The last column is what the numeric
     derivative returns at the kink, computed, and the test suite checks it
     against the value recorded in the registry.
 
@@ -407,7 +409,7 @@ def kink_table(digits: int = 4) -> list[dict]:
         expr = spec.expr(x)
         _, derivative = spec.numeric()
         for point in spec.kinks_at():
-            left, right = calculus.one_sided_derivatives(expr, x, point)
+            left, right = calculus._one_sided_derivatives_by_branches(expr, x, point)
             rows.append({
                 "activation": spec.name,
                 "parameters": _parameter_text(spec),

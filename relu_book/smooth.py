@@ -15,7 +15,11 @@ r"""Facts about the smooth relatives of ReLU, computed: SELU's constants, extrem
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
+import glob
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -136,6 +140,21 @@ def _abstract_long_constants(expr):
     return visit(expr), constants
 
 
+#: The variable of :func:`normal_mean_exact`'s integrals (one symbol, so that equal integrals are equal keys).
+_Z = sympy.Dummy("z", real=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _normal_integral(g, lo, hi):
+    r""":math:`\int_{lo}^{hi} g(z)\, \varphi(z)\, dz` by :func:`sympy.integrate` (``g`` a function of ``_Z``).
+
+    Remembered: the activations share pieces (:math:`z \varphi` on
+    :math:`(0, \infty)` is in every ReLU variant).
+    """
+    density = sympy.exp(-(_Z**2) / 2) / sympy.sqrt(2 * sympy.pi)
+    return sympy.integrate(g * density, (_Z, lo, hi))
+
+
 def normal_mean_exact(expr, x):
     r"""The exact mean :math:`E[f(Z)]`, :math:`Z \sim N(0, 1)`, by sympy, or ``None``.
 
@@ -174,14 +193,13 @@ def normal_mean_exact(expr, x):
     """
     expr = sympy_expr(expr, "expr")
     x = sympy_symbol(x, "x")
-    z = sympy.Dummy("z", real=True)
+    z = _Z
     f, constants = _abstract_long_constants(expr.subs(x, z))
     points = calculus.breakpoints(f, z)
     if not points:
         symmetric = sympy.simplify(f + f.subs(z, -z))
         if symmetric.is_number:
             return symmetric / 2
-    density = sympy.exp(-(z**2) / 2) / sympy.sqrt(2 * sympy.pi)
     edges = [-sympy.oo, *points, sympy.oo]
     total = sympy.Integer(0)
     for lo, hi in zip(edges[:-1], edges[1:]):
@@ -196,7 +214,7 @@ def normal_mean_exact(expr, x):
         # term by term, constant factors outside the integral (SELU's constants are long)
         for term in sympy.Add.make_args(sympy.expand(_branch(f, z, inside))):
             coeff, rest = term.as_independent(z, as_Add=False)
-            piece = sympy.integrate(rest * density, (z, lo, hi))
+            piece = _normal_integral(rest, lo, hi)
             if piece.has(sympy.Integral):
                 return None
             total += coeff * piece
@@ -345,15 +363,56 @@ def layer_statistics(activation, *, depth=30, width=128, n_samples=256, seeds=(0
     )
     means = np.empty((len(seeds), depth))
     variances = np.empty((len(seeds), depth))
-    for i, seed in enumerate(seeds):
-        rng = np.random.default_rng(seed)
-        x = rng.standard_normal((n_samples, width))
-        for layer in range(depth):
-            w = rng.normal(0.0, np.sqrt(var_w), size=(width, width))
-            x = np.asarray(activation(x @ w), dtype=np.float64)
-            means[i, layer] = x.mean()
-            variances[i, layer] = x.var()
+    with _one_blas_thread():  # small products: threads would spin between them
+        for i, seed in enumerate(seeds):
+            rng = np.random.default_rng(seed)
+            x = rng.standard_normal((n_samples, width))
+            for layer in range(depth):
+                w = rng.normal(0.0, np.sqrt(var_w), size=(width, width))
+                x = np.asarray(activation(x @ w), dtype=np.float64)
+                means[i, layer] = x.mean()
+                variances[i, layer] = x.var()
     return {"mean": means, "variance": variances}
+
+
+@functools.cache
+def _openblas():
+    """``(get, set)`` of the number of threads of numpy's OpenBLAS, or ``None`` if not found."""
+    try:
+        libs = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*"))
+        for path in libs:
+            lib = ctypes.CDLL(path)
+            for prefix in ("scipy_openblas_", "openblas_"):
+                for suffix in ("64_", ""):
+                    get = getattr(lib, f"{prefix}get_num_threads{suffix}", None)
+                    put = getattr(lib, f"{prefix}set_num_threads{suffix}", None)
+                    if get is not None and put is not None:
+                        return get, put
+    except OSError:  # pragma: no cover
+        pass
+    return None  # pragma: no cover
+
+
+@contextlib.contextmanager
+def _one_blas_thread():
+    """Run the block with one BLAS thread (a no-op if numpy's OpenBLAS is not found).
+
+    A product of two small matrices is computed by the same kernel, entry by
+    entry, whatever the number of threads, so results do not change; but
+    between many small products the idle threads of a multithreaded BLAS
+    spin and waste CPU time.
+    """
+    lib = _openblas()
+    if lib is None:  # pragma: no cover
+        yield
+        return
+    get, put = lib
+    before = get()
+    put(1)
+    try:
+        yield
+    finally:
+        put(before)
 
 
 # ----------------------------------------------------------------- extrema
@@ -456,6 +515,22 @@ def largest_difference(f, g, bracket=(-10.0, 10.0), num=20001):
     return function_extremum(lambda t: np.abs(np.asarray(f(t)) - np.asarray(g(t))), bracket, "max", num)
 
 
+def _limit_at_infinity(expr, x, sign):
+    """:math:`\\lim_{x \\to \\pm\\infty}` of a piece: by substitution if that is determinate, else :func:`sympy.limit`.
+
+    sympy's arithmetic with infinities returns ``nan`` (or an
+    ``AccumBounds``) for every indeterminate form (:math:`\\infty - \\infty`,
+    :math:`0 \\cdot \\infty`, ...), so a substitution that gives a number or
+    :math:`\\pm\\infty` is the limit of the continuous functions here; the
+    others (GELU and SiLU at :math:`-\\infty`, :math:`x \\cdot 0`) go to
+    :func:`sympy.limit`, on the expression rewritten with ``exp``.
+    """
+    value = expr.subs(x, sign * sympy.oo)
+    if value.is_number and value.is_extended_real and not value.has(sympy.nan, sympy.AccumBounds, sympy.zoo):
+        return value
+    return sympy.limit(expr.rewrite(sympy.exp), x, sign * sympy.oo)
+
+
 def value_range(f, expr, x, window=10.0, num=4001):
     r"""The range of a continuous activation, as an interval string such as ``"[0, inf)"``.
 
@@ -503,7 +578,7 @@ def value_range(f, expr, x, window=10.0, num=4001):
     points = calculus.breakpoints(expr, x)
     tails = [(-1, points[0] - 1 if points else 0), (1, points[-1] + 1 if points else 0)]
     # the limit of the piece in force on each tail (sympy cannot take limits of a Piecewise at oo)
-    limits = [float(sympy.limit(_branch(expr, x, at).rewrite(sympy.exp), x, s * sympy.oo)) for s, at in tails]
+    limits = [float(_limit_at_infinity(_branch(expr, x, at), x, s)) for s, at in tails]
     grid = np.linspace(-w, w, _int(num, "num", 3))
     _, gmin = function_extremum(f, (-w, w), "min", num)
     _, gmax = function_extremum(f, (-w, w), "max", num)

@@ -232,3 +232,20 @@ def test_is_differentiable_at_zero_iff_one_sided_derivatives_agree(name):
 def test_bad_input_raises_with_message_naming_the_argument(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_one_sided_limits_by_pieces_equal_sympys_limits():
+    from relu_book import smooth
+    from relu_book.calculus import _one_sided_limits_by_pieces, _same
+
+    z = sympy.Symbol("z", real=True)
+    exprs = [e.expr(z) for e in smooth.TABLE_ENTRIES] + [
+        symbolic.softplus(z, threshold=20), sympy.Abs(z) ** 3, sympy.Piecewise((1 / z, z > 0), (0, True)),
+    ]
+    for expr in exprs:
+        f = sympy.piecewise_fold(expr.rewrite(sympy.Piecewise))
+        for p in calculus.breakpoints(expr, z):
+            for d in (f, sympy.diff(f, z), sympy.diff(f, z, 2)):
+                fast = _one_sided_limits_by_pieces(d, z, p)
+                slow = calculus.one_sided_limits(d, z, p)
+                assert all(_same(a, b) for a, b in zip(fast, slow)), (expr, p, fast, slow)

@@ -11,12 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relu_book.floating_point import (
+    _FORMAT_16BIT,
     PRECISIONS,
+    _matmul,
+    _matmul_reference,
+    _rounding_16bit,
     exact_zero_example,
     init_mlp,
     matmul_in,
     mlp_gradients,
     precision_run,
+    precision_runs,
     synthetic_digits,
 )
 from relu_book.numerics import gradient_check
@@ -91,6 +96,62 @@ def test_matmul_in_equals_scalar_reference_bit_for_bit(name):
     got = matmul_in(a, b, name)
     assert got.dtype == dt
     assert np.array_equal(got.view(np.uint8), _reference_matmul(a, b, dt).view(np.uint8))
+
+
+@pytest.mark.parametrize("name", ["float16", "bfloat16"])
+def test_16bit_rounding_in_float32_equals_the_conversion(name):
+    """The (x + M) - M rounding of _matmul against astype, on normal, subnormal, tie and boundary values."""
+    dt = PRECISIONS[name]
+    p, emin = _FORMAT_16BIT[dt]
+    rng = np.random.default_rng(7)
+    finite_max = float(ml_dtypes.finfo(dt).max)
+    top = min(finite_max, 2.0**60)
+    x = np.concatenate([
+        rng.standard_normal(20000) * 10.0 ** rng.uniform(-12, np.log10(top) - 1, 20000),
+        rng.uniform(-(2.0**emin), 2.0**emin, 20000),  # the subnormals of the 16-bit format
+        (rng.integers(-(2**12), 2**12, 20000) + 0.5) * 2.0 ** (emin - p + 1),  # ties between subnormals
+        (2.0**p + rng.integers(0, 2**p, 2000) + 0.5) * 2.0 ** rng.integers(emin - p, 0, 2000),  # ties of normals
+        [0.0, -0.0, 2.0**emin, -(2.0**emin), top, -top],
+    ]).astype(np.float32)
+    # _matmul's bound excludes an overflow, and values from 2^(103 + p) on (where M would overflow)
+    x = x[np.isfinite(x.astype(dt).astype(np.float32)) & (np.abs(x) < 2.0 ** (103 + p))]
+    expected = x.astype(dt).astype(np.float32)
+    got = x.copy()
+    _rounding_16bit(got, p, emin, np.empty(got.shape, dtype=np.uint32))()
+    assert np.array_equal(got, expected)  # -0.0 comes out as +0.0, which a running sum never is
+    nonzero = expected != 0
+    assert np.array_equal(got[nonzero].view(np.uint32), expected[nonzero].view(np.uint32))
+
+
+@pytest.mark.parametrize("name", ["float16", "bfloat16", "float32", "float64"])
+def test_matmul_in_stack_equals_the_loop_definition_bit_for_bit(name):
+    rng = np.random.default_rng(3)
+    dt = PRECISIONS[name]
+    a = (rng.normal(size=(4, 6, 50)) * (rng.random((4, 6, 50)) < 0.3) * 10.0 ** rng.uniform(-6, 1)).astype(dt)
+    b = (rng.normal(size=(4, 50, 5)) * (rng.random((4, 50, 5)) < 0.7)).astype(dt)
+    a[1, 2] = 0  # a zero row in one matrix only
+    got = _matmul(a, b, dt, dt)
+    for s in range(4):
+        assert np.array_equal(got[s].view(np.uint8), _matmul_reference(a[s], b[s], dt, dt).view(np.uint8))
+        assert np.array_equal(got[s].view(np.uint8), _reference_matmul(a[s], b[s], dt).view(np.uint8))
+
+
+@pytest.mark.parametrize("name", ["float16", "bfloat16"])
+def test_matmul_in_overflow_and_infinities_follow_the_definition(name):
+    dt = PRECISIONS[name]
+    big = float(ml_dtypes.finfo(dt).max)
+    a = np.array([[big, big, -big], [1.0, 0.0, 2.0], [0.0, 0.0, 0.0]])
+    b = np.array([[1.0], [1.0], [1.0]])
+    with np.errstate(over="ignore"):  # the overflow warns, as numpy's own float16 arithmetic does
+        got = matmul_in(a, b, name)
+        ref = _reference_matmul(a, b, dt)
+    assert np.array_equal(got.view(np.uint8), ref.view(np.uint8))
+    assert np.isinf(got[0, 0])
+    with np.errstate(invalid="ignore", over="ignore"):
+        a_inf = np.array([[np.inf, 1.0], [0.0, 1.0]])
+        got = matmul_in(a_inf, np.array([[1.0], [0.0]]), name)
+        ref = _reference_matmul(a_inf, np.array([[1.0], [0.0]]), dt)
+    assert np.array_equal(got, ref, equal_nan=True)
 
 
 def test_matmul_in_float64_agrees_with_blas_to_rounding():
@@ -203,6 +264,35 @@ def test_precision_run_is_reproducible_bit_for_bit():
     a = precision_run("float16", seed=1, steps=6)
     b = precision_run("float16", seed=1, steps=6)
     assert np.array_equal(a.zeros, b.zeros) and np.array_equal(a.affected, b.affected)
+
+
+@pytest.mark.parametrize("name, accumulate", [("float16", None), ("bfloat16", None), ("float32", None),
+                                              ("float16", "float32")])
+def test_precision_runs_equal_one_precision_run_per_seed(name, accumulate):
+    kwargs = {"steps": 8, "accumulate": accumulate}
+    runs = precision_runs(name, [1, 0, 1], **kwargs)
+    assert [r.seed for r in runs] == [1, 0, 1]
+    for r in runs:
+        one = precision_run(name, r.seed, **kwargs)
+        assert r.precision == one.precision and r.pre_activations == one.pre_activations
+        assert np.array_equal(r.zeros, one.zeros) and np.array_equal(r.affected, one.affected)
+    if name == "bfloat16":  # the case that matters: exact zeros, and minibatches they affect
+        assert sum(r.zeros.sum() for r in runs) > 0 and any(r.affected.any() for r in runs)
+
+
+def test_precision_runs_bad_seeds_are_refused():
+    with pytest.raises(ValueError, match="seeds must not be empty|seeds"):
+        precision_runs("float32", [])
+    with pytest.raises(ValueError, match="each entry of seeds must be >= 0, got -1"):
+        precision_runs("float32", [0, -1])
+
+
+def test_synthetic_digits_returns_fresh_arrays():
+    X, y = synthetic_digits(8, seed=2)
+    X[:] = 7.0
+    y[:] = 3
+    X2, y2 = synthetic_digits(8, seed=2)
+    assert X2.max() == 1.0 and X2.flags.writeable and not np.all(y2 == 3)
 
 
 def test_precision_run_names_the_accumulation_precision():

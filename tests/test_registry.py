@@ -118,3 +118,14 @@ def test_kink_table_shows_the_recorded_value_and_it_is_a_one_sided_derivative(ki
 def test_kink_table_marks_the_jump_of_softplus_at_its_cut_over(kink_rows):
     (row,) = [r for r in kink_rows if r["activation"] == "softplus"]
     assert row["x"] == "20" and row["right derivative"] == "-inf (jump)"
+
+
+@pytest.mark.parametrize("spec", registry.REGISTRY, ids=lambda s: s.name)
+def test_kink_table_slopes_by_branches_equal_the_limits_of_the_quotient(spec):
+    from relu_book import calculus
+
+    x = sympy.Symbol("x", real=True)
+    expr = spec.expr(x)
+    for point in spec.kinks_at():
+        fast = calculus._one_sided_derivatives_by_branches(expr, x, point)
+        assert fast == calculus.one_sided_derivatives(expr, x, point)

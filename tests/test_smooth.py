@@ -210,3 +210,36 @@ def test_bad_arguments_are_refused_with_clear_messages():
         smooth.normal_mean_exact(symbolic.relu(z), "z")
     with pytest.raises(TypeError, match="each entry of entries must be a relu_book.smooth.TableEntry"):
         smooth.activation_table([act.relu])
+
+
+@pytest.mark.parametrize("entry", smooth.TABLE_ENTRIES, ids=lambda e: e.name)
+def test_limits_at_infinity_by_substitution_equal_sympys_limits(entry):
+    z = sympy.Symbol("z", real=True)
+    expr = entry.expr(z)
+    points = calculus.breakpoints(expr, z)
+    for sign, at in ((-1, points[0] - 1 if points else 0), (1, points[-1] + 1 if points else 0)):
+        piece = smooth._branch(expr, z, at)
+        fast = smooth._limit_at_infinity(piece, z, sign)
+        slow = sympy.limit(piece.rewrite(sympy.exp), z, sign * sympy.oo)
+        if fast.is_infinite or slow.is_infinite:
+            assert fast == slow
+        else:  # SELU's constant comes out with erfc instead of erf: equal to 50 digits
+            assert abs(sympy.N(fast - slow, 60)) < 1e-50
+
+
+def test_one_blas_thread_restores_the_thread_count():
+    lib = smooth._openblas()
+    if lib is None:  # pragma: no cover
+        pytest.skip("numpy's OpenBLAS not found")
+    get, _ = lib
+    before = get()
+    with smooth._one_blas_thread():
+        assert get() == 1
+    assert get() == before
+
+
+def test_normal_mean_exact_is_the_same_when_its_integrals_are_remembered():
+    z = sympy.Symbol("z", real=True)
+    first = smooth.normal_mean_exact(symbolic.relu6(z), z)
+    smooth._normal_integral.cache_clear()
+    assert smooth.normal_mean_exact(symbolic.relu6(z), z) == first
