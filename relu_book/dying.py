@@ -516,6 +516,13 @@ def train_and_measure(layer_sizes=(2, 32, 32, 1), *, lr, seed=0, bias=0.0, activ
     ends with a loss above :data:`DIVERGED_LOSS` is reported as diverged,
     with NaN dead fraction and loss.
 
+    A run is a deterministic function of its arguments, so a run on the
+    default data whose arguments are all plain Python numbers and strings
+    is remembered for the rest of the session: asking for it again (as
+    chapter 5's sweeps and chapter 6's exercise do, for a few identical
+    configurations) returns the same :class:`DeadRun` without training
+    again.
+
     Parameters
     ----------
     layer_sizes : sequence of int, default (2, 32, 32, 1)
@@ -550,6 +557,42 @@ def train_and_measure(layer_sizes=(2, 32, 32, 1), *, lr, seed=0, bias=0.0, activ
     >>> run.diverged, 0.0 <= run.dead <= 1.0
     (False, True)
     """
+    key = None if data is not None else _run_key(layer_sizes=layer_sizes, lr=lr, seed=seed, bias=bias,
+                                                 activation=activation, init=init, init_std=init_std,
+                                                 epochs=epochs, batch_size=batch_size, **activation_kwargs)
+    if key is not None and key in _RUNS:
+        return _RUNS[key]
+    run = _train_and_measure(layer_sizes, lr, seed, bias, activation, init, init_std, epochs, batch_size, data,
+                             activation_kwargs)
+    if key is not None:
+        _RUNS[key] = run
+    return run
+
+
+#: Runs of :func:`train_and_measure` on the default data, by :func:`_run_key`.
+_RUNS: dict = {}
+_PLAIN = (int, float, str, type(None))
+
+
+def _run_key(**kwargs):
+    """A key that identifies the arguments exactly (type and repr of each), or None if one is not a plain value."""
+    items = []
+    for name in sorted(kwargs):
+        value = kwargs[name]
+        if name == "layer_sizes" and isinstance(value, (list, tuple)):
+            entries = tuple(value)
+        elif type(value) in _PLAIN:
+            entries = (value,)
+        else:
+            return None
+        if not all(type(v) in _PLAIN for v in entries):
+            return None
+        items.append((name, tuple((type(v).__name__, repr(v)) for v in entries)))
+    return tuple(items)
+
+
+def _train_and_measure(layer_sizes, lr, seed, bias, activation, init, init_std, epochs, batch_size, data,
+                       activation_kwargs) -> DeadRun:
     X, Y = _training_data(data)
     bias = real_scalar(bias, "bias")
     model = _build(layer_sizes, activation, init, seed, init_std, bias, activation_kwargs)

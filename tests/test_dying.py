@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relu_book import dying
 from relu_book.dying import (
     REMEDIES,
     DeadUnitTracker,
@@ -215,7 +216,40 @@ def test_revival_demo_first_layer_unit_stays_dead_second_layer_unit_revives():
 
 
 def test_train_and_measure_is_reproducible():
-    assert train_and_measure(lr=0.1, seed=2, epochs=3) == train_and_measure(lr=0.1, seed=2, epochs=3)
+    first = train_and_measure(lr=0.1, seed=2, epochs=3, data=make_regression())  # explicit data: not remembered
+    assert train_and_measure(lr=0.1, seed=2, epochs=3, data=make_regression()) == first
+
+
+def test_a_remembered_run_is_the_run_trained_afresh(monkeypatch):
+    monkeypatch.setattr(dying, "_RUNS", {})
+    run = train_and_measure(lr=0.1, seed=3, epochs=2)
+    assert len(dying._RUNS) == 1
+    assert train_and_measure(lr=0.1, seed=3, epochs=2) is run  # remembered
+    assert train_and_measure(lr=0.1, seed=3, epochs=2, data=make_regression()) == run  # trained again
+    assert train_and_measure(lr=0.1, seed=4, epochs=2) != run
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [{"lr": 0.2}, {"seed": 1}, {"bias": -0.0}, {"epochs": 3}, {"batch_size": 16}, {"activation": "leaky_relu"},
+     {"negative_slope": 0.1, "activation": "leaky_relu"}, {"layer_sizes": (2, 8, 1)}, {"init": "xavier"}],
+)
+def test_a_run_is_remembered_only_for_exactly_the_same_arguments(monkeypatch, changed):
+    monkeypatch.setattr(dying, "_RUNS", {})
+    base = {"lr": 0.1, "seed": 0, "bias": 0.0, "epochs": 2, "layer_sizes": (2, 8, 8, 1)}
+    train_and_measure(**base)
+    train_and_measure(**{**base, **changed})
+    assert len(dying._RUNS) == 2
+
+
+def test_runs_with_numpy_arguments_are_not_remembered(monkeypatch):
+    monkeypatch.setattr(dying, "_RUNS", {})
+    train_and_measure(lr=np.float64(0.1), seed=0, epochs=1)
+    train_and_measure(lr=0.1, seed=0, epochs=1, layer_sizes=np.array([2, 4, 1]))
+    assert dying._RUNS == {}
+    train_and_measure(lr=0.1, seed=0, epochs=1, layer_sizes=[2, 4, 1])
+    assert len(dying._RUNS) == 1  # a list of sizes is the same network as the tuple
+    assert train_and_measure(lr=0.1, seed=0, epochs=1, layer_sizes=(2, 4, 1)) is dying._RUNS.popitem()[1]
 
 
 def test_train_and_measure_reports_divergence_without_warnings():
@@ -299,7 +333,7 @@ def test_tuned_comparison_reports_runs_at_the_rate_chosen_on_the_tuning_seeds():
     out = tuned_comparison({"ReLU": {}}, [0.001, 0.1], tuning_seeds=[7], seeds=[0, 1], epochs=3)["ReLU"]
     assert out["lr"] == 0.1  # 0.001 barely moves in 3 epochs
     assert out["tuning"][1] < out["tuning"][0]
-    direct = train_and_measure(lr=0.1, seed=1, epochs=3)
+    direct = train_and_measure(lr=0.1, seed=1, epochs=3, data=make_regression())  # trained afresh, not remembered
     assert out["loss"][1] == direct.loss
 
 
