@@ -1011,7 +1011,7 @@ def gradient_norm(model, X, Y) -> float:
     return float(np.linalg.norm(_gradient(model, X, Y)))
 
 
-def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
+def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0, rtol=1e-6) -> float:
     r"""Top eigenvalue of the Hessian of the loss, by power iteration on finite-difference Hessian-vector products.
 
     The Hessian-vector product is the central difference of two gradients,
@@ -1025,7 +1025,9 @@ def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
     and power iteration :math:`v \leftarrow Hv / \lVert Hv\rVert` from a
     seeded random start converges to the eigenvector of the eigenvalue of
     largest modulus; the function returns the Rayleigh quotient
-    :math:`\lambda = v^\top H v` of the last iterate (the mean squared error
+    :math:`\lambda_k = v_k^\top H v_k` of the last iterate, stopping after
+    ``iterations`` steps or as soon as
+    :math:`|\lambda_k - \lambda_{k-1}| \le \texttt{rtol}\,|\lambda_k|` (the mean squared error
     of :meth:`relu_book.nn.MLP.loss_and_grads`, full batch). Gradient descent
     on the quadratic model of the loss is stable along that direction only
     if :math:`\eta\lambda < 2`. Across a kink of ReLU the gradient jumps, so
@@ -1040,7 +1042,7 @@ def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
     X : array_like, shape (N, n_in)
     Y : array_like, shape (N, n_out)
     iterations : int, default 30
-        Power-iteration steps (>= 1).
+        The largest number of power-iteration steps (>= 1).
     eps : float, default 1e-6
         Finite-difference step (> 0). A larger step makes the two gradients
         straddle a kink more often, and a jump of the gradient divided by
@@ -1048,6 +1050,9 @@ def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
         networks of chapter 5 give a spurious negative value).
     seed : int, default 0
         Seed of the random start.
+    rtol : float, default 1e-6
+        Stop early once two successive estimates differ by at most ``rtol``
+        times the last (>= 0; 0 always runs ``iterations`` steps).
 
     Returns
     -------
@@ -1068,6 +1073,7 @@ def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
     X, Y = _measured_model(model, X, Y)
     iterations = _int(iterations, "iterations")
     eps = real_scalar(eps, "eps", low=0.0, low_inclusive=False)
+    rtol = real_scalar(rtol, "rtol", low=0.0)
     params = _parameters(model)
     saved = [p.copy() for p in params]
     sizes = [p.size for p in params]
@@ -1079,7 +1085,7 @@ def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
     theta = np.concatenate([p.ravel() for p in saved]).astype(np.float64)
     v = np.random.default_rng(_int(seed, "seed", low=0)).standard_normal(theta.size)
     v /= np.linalg.norm(v)
-    value = 0.0
+    value = float("nan")  # no estimate yet: the first never stops the iteration
     try:
         for _ in range(iterations):
             set_to(theta + eps * v)
@@ -1087,9 +1093,9 @@ def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
             set_to(theta - eps * v)
             g_minus = _gradient(model, X, Y)
             hv = (g_plus - g_minus) / (2 * eps)
-            value = float(v @ hv)
+            value, previous = float(v @ hv), value
             norm = np.linalg.norm(hv)
-            if norm == 0:
+            if norm == 0 or abs(value - previous) <= rtol * abs(value):
                 break
             v = hv / norm
     finally:

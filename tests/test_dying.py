@@ -378,7 +378,8 @@ def test_sharpness_agrees_with_a_dense_finite_difference_hessian_of_a_small_relu
     grad_at(theta)
     top = np.linalg.eigvalsh((H + H.T) / 2)
     expected = top[np.argmax(np.abs(top))]
-    assert sharpness(model, X, Y, iterations=200) == pytest.approx(expected, rel=1e-4)
+    assert sharpness(model, X, Y, iterations=200, rtol=0.0) == pytest.approx(expected, rel=1e-4)
+    assert sharpness(model, X, Y, iterations=200) == pytest.approx(expected, rel=1e-4)  # stops early, as close
 
 
 def test_sharpness_and_gradient_norm_leave_the_model_unchanged():
@@ -397,6 +398,21 @@ def test_sharpness_rejects_bad_arguments():
         sharpness(model, [[1.0]], [[0.0]], eps=0.0)
     with pytest.raises(TypeError, match="model"):
         sharpness("net", [[1.0]], [[0.0]])
+    with pytest.raises(ValueError, match="rtol"):
+        sharpness(model, [[1.0]], [[0.0]], rtol=-1e-6)
+
+
+def test_sharpness_stops_once_the_estimate_settles(monkeypatch):
+    X, Y = make_regression(n=32, seed=0)
+    model = MLP([2, 8, 8, 1], seed=0)
+    calls = []
+    original = dying._gradient
+    monkeypatch.setattr(dying, "_gradient", lambda *a: calls.append(1) or original(*a))
+    full = sharpness(model, X, Y, iterations=60, rtol=0.0)
+    assert len(calls) == 120
+    calls.clear()
+    early = sharpness(model, X, Y, iterations=60, rtol=1e-6)
+    assert len(calls) < 120 and early == pytest.approx(full, rel=1e-5)
 
 
 def test_first_step_measurements_see_a_larger_gradient_with_a_larger_initial_scale():
