@@ -8,7 +8,8 @@ The support code of chapter 5.
   :func:`born_dead_probability_exact`, its Monte Carlo estimate
   :func:`born_dead_probability`, the general estimator
   :func:`born_dead_fraction` (symmetric or randomised asymmetric
-  initialisation, any grid of inputs), :func:`full_line_bounds` and
+  initialisation, any grid of inputs), :func:`born_dead_by_depth` (the
+  same for several depths in one pass), :func:`full_line_bounds` and
   :func:`binomial_standard_error`.
 * Causes and remedies, measured over seeds: :func:`make_regression`,
   :func:`train_and_measure`, :func:`learning_rate_sweep`,
@@ -41,6 +42,7 @@ __all__ = [
     "born_dead_probability_exact",
     "born_dead_probability",
     "born_dead_fraction",
+    "born_dead_by_depth",
     "full_line_bounds",
     "binomial_standard_error",
     "dead_units",
@@ -237,6 +239,49 @@ def born_dead_fraction(depth, width, trials=10_000, seed=0, inputs=(1.0,), init=
     0.0
     """
     depth = _int(depth, "depth")
+    return float(_born_dead_by_depth([depth], width, trials, seed, inputs, init)[0])
+
+
+def born_dead_by_depth(depths, width, trials=10_000, seed=0, inputs=(1.0,), init="symmetric") -> np.ndarray:
+    r""":func:`born_dead_fraction` for several depths at once, from one set of networks.
+
+    With the same ``seed``, the network of depth :math:`d` that
+    :func:`born_dead_fraction` draws is the first :math:`d` hidden layers of
+    any deeper one (the layers are drawn one after the other from one
+    generator), so a single pass through the deepest network gives every
+    entry, the same numbers as separate calls:
+
+    .. math::
+
+        \hat p(d) = \frac{1}{T}\,\#\{t : \text{at every input, one of the layers }
+        1, \dots, d \text{ of network } t \text{ has all pre-activations} \le 0\},
+        \qquad d \in \texttt{depths}.
+
+    Parameters
+    ----------
+    depths : sequence of int
+        Numbers of hidden layers (each >= 1, any order, repeats allowed).
+    width, trials, seed, inputs, init
+        As in :func:`born_dead_fraction`.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (len(depths),)
+        ``born_dead_fraction(d, width, trials, seed, inputs, init)`` for each ``d``.
+
+    Examples
+    --------
+    >>> curve = born_dead_by_depth([1, 4, 8], 2, trials=2000, seed=3)
+    >>> bool(curve[-1] == born_dead_fraction(8, 2, trials=2000, seed=3))
+    True
+    >>> bool(np.all(np.diff(curve) >= 0))  # a dead layer stays dead
+    True
+    """
+    depths = [_int(d, "each entry of depths") for d in sequence(depths, "depths")]
+    return _born_dead_by_depth(depths, width, trials, seed, inputs, init)
+
+
+def _born_dead_by_depth(depths, width, trials, seed, inputs, init) -> np.ndarray:
     width = _int(width, "width")
     trials = _int(trials, "trials")
     seed = _int(seed, "seed", low=0)
@@ -250,8 +295,9 @@ def born_dead_fraction(depth, width, trials=10_000, seed=0, inputs=(1.0,), init=
     rng = np.random.default_rng(seed)
     H = np.broadcast_to(x[None, :, None], (trials, x.size, 1))
     killed = np.zeros((trials, x.size), dtype=bool)
+    fractions = {}
     n_in = 1
-    for _ in range(depth):
+    for layer in range(1, max(depths) + 1):
         if init == "symmetric":
             W = rng.standard_normal((trials, n_in, width)) * np.sqrt(2.0 / n_in)
             b = np.zeros((trials, width))
@@ -261,7 +307,9 @@ def born_dead_fraction(depth, width, trials=10_000, seed=0, inputs=(1.0,), init=
         killed |= np.all(Z <= 0, axis=2)
         H = np.maximum(Z, 0)
         n_in = width
-    return float(np.mean(np.all(killed, axis=1)))
+        if layer in depths:
+            fractions[layer] = float(np.mean(np.all(killed, axis=1)))
+    return np.array([fractions[d] for d in depths], dtype=np.float64)
 
 
 def born_dead_probability(depth, width, trials=10_000, seed=0) -> float:

@@ -13,6 +13,7 @@ from relu_book.dying import (
     DeadUnitTracker,
     bias_shift_sweep,
     binomial_standard_error,
+    born_dead_by_depth,
     born_dead_fraction,
     born_dead_probability,
     born_dead_probability_exact,
@@ -95,6 +96,25 @@ def test_randomised_asymmetric_initialisation_makes_born_dead_networks_rarer():
     symmetric = born_dead_fraction(10, 2, trials=5000, seed=0, inputs=grid)
     rai = born_dead_fraction(10, 2, trials=5000, seed=0, inputs=grid, init="rai")
     assert rai < symmetric - 0.2
+
+
+@pytest.mark.parametrize("init", ["symmetric", "rai"])
+def test_born_dead_by_depth_gives_the_fraction_of_each_depth_drawn_separately(init):
+    grid = np.linspace(-1.0, 1.0, 5)
+    depths = [7, 1, 3, 7]
+    curve = born_dead_by_depth(depths, 2, trials=1500, seed=9, inputs=grid, init=init)
+    separate = [born_dead_fraction(d, 2, trials=1500, seed=9, inputs=grid, init=init) for d in depths]
+    assert curve.tolist() == separate
+    assert curve[0] == curve[3] and curve[1] <= curve[2] <= curve[0]  # a dead layer stays dead
+
+
+def test_born_dead_by_depth_rejects_bad_depths():
+    with pytest.raises(ValueError, match="each entry of depths must be >= 1"):
+        born_dead_by_depth([2, 0], 2)
+    with pytest.raises(ValueError, match="depths"):
+        born_dead_by_depth([], 2)
+    with pytest.raises(TypeError, match="depths"):
+        born_dead_by_depth(3, 2)
 
 
 def test_standard_error_formula():
