@@ -272,6 +272,36 @@ def test_runs_with_numpy_arguments_are_not_remembered(monkeypatch):
     assert train_and_measure(lr=0.1, seed=0, epochs=1, layer_sizes=(2, 4, 1)) is dying._RUNS.popitem()[1]
 
 
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"lr": 0.6},
+        {"lr": 0.9, "activation": "leaky_relu", "negative_slope": 0.01},
+        {"lr": 0.3, "activation": "elu"},
+        {"lr": 0.3, "activation": "elu", "init": "normal", "init_std": 0.5},
+        {"lr": 0.3, "bias": 0.1, "init": "normal", "init_std": 0.5},
+        {"lr": 0.1, "bias": -0.5, "batch_size": 48},
+        {"lr": 0.2, "layer_sizes": (2, 8, 8, 8, 1), "batch_size": 8},
+    ],
+)
+def test_seeds_trained_together_are_the_runs_of_nn_train_bit_for_bit(monkeypatch, config):
+    kwargs = {"layer_sizes": (2, 32, 32, 1), "bias": 0.0, "activation": "relu", "init": "he", "init_std": None,
+              "epochs": 25, "batch_size": 32, "data": None, **config}
+    slopes = {k: kwargs.pop(k) for k in ("negative_slope",) if k in kwargs}
+    seeds = [0, 1, 2, 3, 4]
+    monkeypatch.setattr(dying, "_RUNS", {})
+    together = dying._measure_seeds(seeds, **kwargs, activation_kwargs=slopes)
+    monkeypatch.setattr(dying, "_RUNS", {})
+    one_by_one = dying._measure_seeds(seeds, **kwargs, activation_kwargs=slopes, stack=False)  # relu_book.nn.train
+    assert np.array_equal(np.array(together, dtype=float), np.array(one_by_one, dtype=float), equal_nan=True)
+
+
+def test_seeds_trained_together_include_runs_that_diverge_and_runs_that_do_not():
+    runs = dying._measure([0, 1, 2, 3, 4], lr=0.3, activation="elu", epochs=25,
+                          data=make_regression())
+    assert {r.diverged for r in runs} == {True, False}
+
+
 def test_train_and_measure_reports_divergence_without_warnings():
     run = train_and_measure(lr=50.0, seed=0, epochs=5, init="normal", init_std=3.0)
     assert run.diverged and np.isnan(run.dead) and np.isnan(run.loss)
