@@ -570,10 +570,9 @@ def train_and_measure(layer_sizes=(2, 32, 32, 1), *, lr, seed=0, bias=0.0, activ
     chapter 5's sweeps and chapter 6's exercise do, for a few identical
     configurations) returns the same :class:`DeadRun` without training
     again. The sweeps of this module train the networks of all their seeds
-    together when the activation has no parameters or state (every
-    activation but ``"prelu"`` and ``"rrelu"``): the arrays of the seeds
-    are stacked and each step does on every slice the operations of
-    :func:`relu_book.nn.train_step`, with nn's activation layers and loss,
+    together: the weights of the seeds are stacked and each step does on
+    every slice the operations of :func:`relu_book.nn.train_step`, with
+    nn's activation layers (each model's own for PReLU and RReLU) and loss,
     so the runs are the same bit for bit as one :func:`relu_book.nn.train`
     per seed (the tests check this), only faster.
 
@@ -641,8 +640,8 @@ def _measure_seeds(seeds, layer_sizes, lr, bias, activation, init, init_std, epo
                    activation_kwargs, *, stack=True) -> list[DeadRun]:
     """:func:`train_and_measure` for each of ``seeds``, everything else equal; remembered runs are not trained again.
 
-    With ``stack`` (and an activation without parameters or state) the networks of the seeds are trained
-    together by :func:`_train_stacked`; otherwise one by one by :func:`relu_book.nn.train`.
+    With ``stack`` the networks of the seeds are trained together by :func:`_train_stacked`; without, one by
+    one by :func:`relu_book.nn.train` (the reference the tests compare it with).
     """
     keys = [None if data is not None else
             _run_key(layer_sizes=layer_sizes, lr=lr, seed=s, bias=bias, activation=activation, init=init,
@@ -655,7 +654,7 @@ def _measure_seeds(seeds, layer_sizes, lr, bias, activation, init, init_std, epo
         models = [_build(layer_sizes, activation, init, seeds[j], init_std, bias, activation_kwargs) for j in todo]
         at_init = [_overall(model, X) for model in models]
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if stack and all(type(layer) is Activation for layer in models[0].activation_layers):
+            if stack:
                 finals = _train_stacked(models, [seeds[j] for j in todo], X, Y, lr, epochs, batch_size)
             else:
                 finals = [_train_one(model, seeds[j], X, Y, lr, epochs, batch_size) for j, model in zip(todo, models)]
@@ -685,15 +684,18 @@ def _train_one(model, seed, X, Y, lr, epochs, batch_size) -> tuple[float, bool]:
 
 
 def _train_stacked(models, seeds, X, Y, lr, epochs, batch_size) -> list[tuple[float, bool]]:
-    """Train ``models`` (equal sizes and activation, with no parameters or state) as :func:`relu_book.nn.train`
-    trains each with its seed, all at once.
+    """Train ``models`` (equal sizes and activation) as :func:`relu_book.nn.train` trains each with its seed,
+    all at once.
 
-    The arrays of the models are stacked along a first axis, and each step does, on every slice, exactly the
-    operations of :func:`relu_book.nn.train_step` in the same order (the matrix products are batched, one per
-    slice); the activation layers' ``forward`` and ``backward`` and the loss of :data:`relu_book.nn.LOSSES` are
-    nn's own. Every epoch shuffles each model's examples with its own generator, as ``train`` does. A model whose
-    parameters overflow stops counting (``stopped``); its slice no longer matters. The trained parameters are
-    written back into ``models``. Returns (loss of the last epoch, stopped) per model.
+    The weights and biases of the models are stacked along a first axis, and each step does, on every slice,
+    exactly the operations of :func:`relu_book.nn.train_step` in the same order (the matrix products are
+    batched, one per slice). The activations are nn's own layers: a layer without parameters or state is
+    applied to the whole stack, a learnable (PReLU) or random (RReLU) one is each model's own layer, in
+    training mode, on its slice, and its parameters are updated as ``train_step`` updates them. The loss is
+    that of :data:`relu_book.nn.LOSSES`. Every epoch shuffles each model's examples with its own generator,
+    as ``train`` does. A model whose parameters overflow stops, as ``train``'s callback in
+    :func:`_train_one` stops it. The trained parameters are written back into ``models``. Returns (loss of
+    the last epoch, stopped) per model.
     """
     lr = real_scalar(lr, "lr", low=0.0, low_inclusive=False)
     epochs = _int(epochs, "epochs")
@@ -704,7 +706,7 @@ def _train_stacked(models, seeds, X, Y, lr, epochs, batch_size) -> list[tuple[fl
         raise ValueError(f"X must have shape (batch, {first.layer_sizes[0]}), got {X.shape}")
     X = X.astype(first.dtype, copy=False)
     Y = mse.targets(Y, X.shape[0], first.layer_sizes[-1], first.dtype)
-    layers = first.activation_layers
+    shared = [type(layer) is Activation for layer in first.activation_layers]  # one layer for every slice
     Ws = [np.stack([m.weights[i] for m in models]) for i in range(first.n_layers)]
     bs = [np.stack([m.biases[i] for m in models])[:, None, :] for i in range(first.n_layers)]
     step = first.dtype.type(lr)
@@ -713,43 +715,69 @@ def _train_stacked(models, seeds, X, Y, lr, epochs, batch_size) -> list[tuple[fl
     losses = [0.0] * len(models)
     stopped = [False] * len(models)
     alive = list(range(len(models)))  # the models of the slices, in order
-    for _ in range(epochs):
-        orders = np.stack([rngs[k].permutation(n) for k in alive])
-        step_losses = []
-        for start in range(0, n, batch_size):
-            idx = orders[:, start:start + batch_size]
-            H, Y_batch = X[idx], Y[idx]
-            inputs, pre = [H], []
-            for i, (W, b) in enumerate(zip(Ws, bs)):
-                Z = H @ W
-                Z += b
-                H = Z if i == last else layers[i].forward(Z)
-                pre.append(Z)
-                inputs.append(H)
-            step_losses.append([mse.value(H[j], Y_batch[j]) for j in range(len(alive))])
-            delta = np.stack([mse.gradient(H[j], Y_batch[j]) for j in range(len(alive))])
-            grads = [None] * len(Ws)
-            for i in range(last, -1, -1):
-                grads[i] = (np.swapaxes(inputs[i], 1, 2) @ delta, delta.sum(axis=1))
-                if i > 0:
-                    delta, _ = layers[i - 1].backward(pre[i - 1], delta @ np.swapaxes(Ws[i], 1, 2))
-            for W, b, (gW, gb) in zip(Ws, bs, grads):
-                gW *= step
-                W -= gW
-                gb *= step
-                b -= gb[:, None, :]
-        keep = []
-        for j, k in enumerate(alive):
-            losses[k] = np.mean([row[j] for row in step_losses])
-            stopped[k] = not _finite([*(W[j] for W in Ws), *(b[j] for b in bs)])
-            if not stopped[k]:
-                keep.append(j)
-        if len(keep) < len(alive):  # a model that overflowed stops, as train's callback stops it
-            alive = [alive[j] for j in keep]
-            Ws = [W[keep] for W in Ws]
-            bs = [b[keep] for b in bs]
-        if not alive:
-            break
+    modes = [m.training for m in models]
+    for m in models:
+        m.training = True  # as in train_step (random slopes for RReLU)
+    try:
+        for _ in range(epochs):
+            orders = np.stack([rngs[k].permutation(n) for k in alive])
+            own = [[models[k].activation_layers[i] for k in alive] for i in range(last)]
+            step_losses = []
+            for start in range(0, n, batch_size):
+                idx = orders[:, start:start + batch_size]
+                H, Y_batch = X[idx], Y[idx]
+                inputs, pre = [H], []
+                for i, (W, b) in enumerate(zip(Ws, bs)):
+                    Z = H @ W
+                    Z += b
+                    if i == last:
+                        H = Z
+                    elif shared[i]:
+                        H = first.activation_layers[i].forward(Z)
+                    else:
+                        Z = [Z[j] for j in range(len(alive))]  # the slices themselves: RReLU keeps them
+                        H = np.stack([layer.forward(z) for layer, z in zip(own[i], Z)])
+                    pre.append(Z)
+                    inputs.append(H)
+                step_losses.append([mse.value(H[j], Y_batch[j]) for j in range(len(alive))])
+                delta = np.stack([mse.gradient(H[j], Y_batch[j]) for j in range(len(alive))])
+                grads = [None] * len(Ws)
+                act_grads = [[{}] * len(alive) for _ in range(last)]
+                for i in range(last, -1, -1):
+                    grads[i] = (np.swapaxes(inputs[i], 1, 2) @ delta, delta.sum(axis=1))
+                    if i > 0:
+                        grad_h = delta @ np.swapaxes(Ws[i], 1, 2)
+                        if shared[i - 1]:
+                            delta, _ = first.activation_layers[i - 1].backward(pre[i - 1], grad_h)
+                        else:
+                            parts = [layer.backward(z, g) for layer, z, g in zip(own[i - 1], pre[i - 1], grad_h)]
+                            delta = np.stack([part[0] for part in parts])
+                            act_grads[i - 1] = [part[1] for part in parts]
+                for W, b, (gW, gb) in zip(Ws, bs, grads):
+                    gW *= step
+                    W -= gW
+                    gb *= step
+                    b -= gb[:, None, :]
+                for layers, per_slice in zip(own, act_grads):
+                    for layer, layer_grads in zip(layers, per_slice):
+                        for name, g in layer_grads.items():
+                            layer.params[name] -= step * g
+            keep = []
+            for j, k in enumerate(alive):
+                losses[k] = np.mean([row[j] for row in step_losses])
+                slopes = [p for layer in models[k].activation_layers for p in layer.params.values()]
+                stopped[k] = not _finite([*(W[j] for W in Ws), *(b[j] for b in bs), *slopes])
+                if not stopped[k]:
+                    keep.append(j)
+            if len(keep) < len(alive):  # a model that overflowed stops, as train's callback stops it
+                alive = [alive[j] for j in keep]
+                Ws = [W[keep] for W in Ws]
+                bs = [b[keep] for b in bs]
+            if not alive:
+                break
+    finally:
+        for m, mode in zip(models, modes):
+            m.training = mode
     for j, k in enumerate(alive):
         for i in range(first.n_layers):
             models[k].weights[i][...] = Ws[i][j]

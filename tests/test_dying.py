@@ -282,12 +282,16 @@ def test_runs_with_numpy_arguments_are_not_remembered(monkeypatch):
         {"lr": 0.3, "bias": 0.1, "init": "normal", "init_std": 0.5},
         {"lr": 0.1, "bias": -0.5, "batch_size": 48},
         {"lr": 0.2, "layer_sizes": (2, 8, 8, 8, 1), "batch_size": 8},
+        {"lr": 0.3, "activation": "prelu"},
+        {"lr": 0.4, "activation": "prelu", "prelu_mode": "shared"},
+        {"lr": 0.3, "activation": "rrelu"},
+        {"lr": 0.6, "activation": "rrelu"},
     ],
 )
 def test_seeds_trained_together_are_the_runs_of_nn_train_bit_for_bit(monkeypatch, config):
     kwargs = {"layer_sizes": (2, 32, 32, 1), "bias": 0.0, "activation": "relu", "init": "he", "init_std": None,
               "epochs": 25, "batch_size": 32, "data": None, **config}
-    slopes = {k: kwargs.pop(k) for k in ("negative_slope",) if k in kwargs}
+    slopes = {k: kwargs.pop(k) for k in ("negative_slope", "prelu_mode") if k in kwargs}
     seeds = [0, 1, 2, 3, 4]
     monkeypatch.setattr(dying, "_RUNS", {})
     together = dying._measure_seeds(seeds, **kwargs, activation_kwargs=slopes)
