@@ -36,7 +36,8 @@ import numpy as np
 from relu_book._validation import as_float_array, instance, real_scalar, sequence
 from relu_book._validation import integer as _int
 from relu_book._validation import seed_list as _seeds
-from relu_book.nn import LOSSES, MLP, Activation, train
+from relu_book.activations import prelu, prelu_grad
+from relu_book.nn import LOSSES, MLP, Activation, PReLU, train
 
 __all__ = [
     "born_dead_probability_exact",
@@ -638,26 +639,37 @@ def _run_key(**kwargs):
 
 def _measure_seeds(seeds, layer_sizes, lr, bias, activation, init, init_std, epochs, batch_size, data,
                    activation_kwargs, *, stack=True) -> list[DeadRun]:
-    """:func:`train_and_measure` for each of ``seeds``, everything else equal; remembered runs are not trained again.
+    """:func:`train_and_measure` for each of ``seeds``, everything else equal (see :func:`_measure_jobs`)."""
+    return _measure_jobs([(s, lr, bias) for s in seeds], layer_sizes, activation, init, init_std, epochs,
+                         batch_size, data, activation_kwargs, stack=stack)
 
-    With ``stack`` the networks of the seeds are trained together by :func:`_train_stacked`; without, one by
+
+def _measure_jobs(jobs, layer_sizes, activation, init, init_std, epochs, batch_size, data, activation_kwargs, *,
+                  stack=True) -> list[DeadRun]:
+    """:func:`train_and_measure` for each ``(seed, lr, bias)`` of ``jobs``, everything else equal; remembered runs
+    are not trained again.
+
+    With ``stack`` the networks of the jobs are trained together by :func:`_train_stacked`; without, one by
     one by :func:`relu_book.nn.train` (the reference the tests compare it with).
     """
     keys = [None if data is not None else
-            _run_key(layer_sizes=layer_sizes, lr=lr, seed=s, bias=bias, activation=activation, init=init,
-                     init_std=init_std, epochs=epochs, batch_size=batch_size, **activation_kwargs) for s in seeds]
+            _run_key(layer_sizes=layer_sizes, lr=lr, seed=seed, bias=bias, activation=activation, init=init,
+                     init_std=init_std, epochs=epochs, batch_size=batch_size, **activation_kwargs)
+            for seed, lr, bias in jobs]
     runs = {j: _RUNS[key] for j, key in enumerate(keys) if key is not None and key in _RUNS}
-    todo = [j for j in range(len(seeds)) if j not in runs]
+    todo = [j for j in range(len(jobs)) if j not in runs]
     if todo:
         X, Y = _training_data(data)
-        bias = real_scalar(bias, "bias")
-        models = [_build(layer_sizes, activation, init, seeds[j], init_std, bias, activation_kwargs) for j in todo]
+        models = [_build(layer_sizes, activation, init, jobs[j][0], init_std, real_scalar(jobs[j][2], "bias"),
+                         activation_kwargs) for j in todo]
         at_init = [_overall(model, X) for model in models]
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             if stack:
-                finals = _train_stacked(models, [seeds[j] for j in todo], X, Y, lr, epochs, batch_size)
+                finals = _train_stacked(models, [jobs[j][0] for j in todo], X, Y, [jobs[j][1] for j in todo],
+                                        epochs, batch_size)
             else:
-                finals = [_train_one(model, seeds[j], X, Y, lr, epochs, batch_size) for j, model in zip(todo, models)]
+                finals = [_train_one(model, jobs[j][0], X, Y, jobs[j][1], epochs, batch_size)
+                          for j, model in zip(todo, models)]
         for j, model, dead_at_init, (final, stopped) in zip(todo, models, at_init, finals):
             if stopped or not np.isfinite(final) or final > DIVERGED_LOSS:
                 runs[j] = DeadRun(dead_at_init, float("nan"), float("nan"), True)
@@ -665,7 +677,7 @@ def _measure_seeds(seeds, layer_sizes, lr, bias, activation, init, init_std, epo
                 runs[j] = DeadRun(dead_at_init, _overall(model, X), float(final), False)
             if keys[j] is not None:
                 _RUNS[keys[j]] = runs[j]
-    return [runs[j] for j in range(len(seeds))]
+    return [runs[j] for j in range(len(jobs))]
 
 
 def _finite(arrays) -> bool:
@@ -683,21 +695,23 @@ def _train_one(model, seed, X, Y, lr, epochs, batch_size) -> tuple[float, bool]:
     return history.loss[-1], history.stopped_early
 
 
-def _train_stacked(models, seeds, X, Y, lr, epochs, batch_size) -> list[tuple[float, bool]]:
-    """Train ``models`` (equal sizes and activation) as :func:`relu_book.nn.train` trains each with its seed,
-    all at once.
+def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[float, bool]]:
+    """Train ``models`` (equal sizes and activation) as :func:`relu_book.nn.train` trains each with its seed
+    and learning rate (``seeds[k]``, ``lrs[k]``), all at once.
 
     The weights and biases of the models are stacked along a first axis, and each step does, on every slice,
     exactly the operations of :func:`relu_book.nn.train_step` in the same order (the matrix products are
-    batched, one per slice). The activations are nn's own layers: a layer without parameters or state is
-    applied to the whole stack, a learnable (PReLU) or random (RReLU) one is each model's own layer, in
-    training mode, on its slice, and its parameters are updated as ``train_step`` updates them. The loss is
+    batched, one per slice). The activations are nn's: a layer without parameters or state is applied to the
+    whole stack; PReLU's slopes are stacked like the weights and applied by
+    :func:`relu_book.activations.prelu` and :func:`~relu_book.activations.prelu_grad`, with the sums of
+    :meth:`relu_book.nn.PReLU.backward` taken per slice; RReLU (random) is each model's own layer, in training
+    mode, on its slice. Activation parameters are updated as ``train_step`` updates them. The loss is
     that of :data:`relu_book.nn.LOSSES`. Every epoch shuffles each model's examples with its own generator,
     as ``train`` does. A model whose parameters overflow stops, as ``train``'s callback in
     :func:`_train_one` stops it. The trained parameters are written back into ``models``. Returns (loss of
     the last epoch, stopped) per model.
     """
-    lr = real_scalar(lr, "lr", low=0.0, low_inclusive=False)
+    lrs = [real_scalar(lr, "lr", low=0.0, low_inclusive=False) for lr in lrs]
     epochs = _int(epochs, "epochs")
     batch_size = _int(batch_size, "batch_size")
     mse = LOSSES["mse"]
@@ -707,9 +721,14 @@ def _train_stacked(models, seeds, X, Y, lr, epochs, batch_size) -> list[tuple[fl
     X = X.astype(first.dtype, copy=False)
     Y = mse.targets(Y, X.shape[0], first.layer_sizes[-1], first.dtype)
     shared = [type(layer) is Activation for layer in first.activation_layers]  # one layer for every slice
+    # PReLU: the slopes of the models stacked, (models, 1, units or 1), applied as PReLU.forward/backward do
+    slopes = {i: np.stack([m.activation_layers[i].params["weight"] for m in models])[:, None, :]
+              for i, layer in enumerate(first.activation_layers) if type(layer) is PReLU}
+    unit = {i: first.activation_layers[i].mode == "unit" for i in slopes}
     Ws = [np.stack([m.weights[i] for m in models]) for i in range(first.n_layers)]
     bs = [np.stack([m.biases[i] for m in models])[:, None, :] for i in range(first.n_layers)]
-    step = first.dtype.type(lr)
+    steps = [first.dtype.type(lr) for lr in lrs]  # as train_step, in the model's dtype
+    step = np.array(steps)[:, None]
     rngs = [np.random.default_rng(seed) for seed in seeds]
     n, last = X.shape[0], first.n_layers - 1
     losses = [0.0] * len(models)
@@ -734,6 +753,8 @@ def _train_stacked(models, seeds, X, Y, lr, epochs, batch_size) -> list[tuple[fl
                         H = Z
                     elif shared[i]:
                         H = first.activation_layers[i].forward(Z)
+                    elif i in slopes:
+                        H = prelu(Z, slopes[i])
                     else:
                         Z = [Z[j] for j in range(len(alive))]  # the slices themselves: RReLU keeps them
                         H = np.stack([layer.forward(z) for layer, z in zip(own[i], Z)])
@@ -749,30 +770,43 @@ def _train_stacked(models, seeds, X, Y, lr, epochs, batch_size) -> list[tuple[fl
                         grad_h = delta @ np.swapaxes(Ws[i], 1, 2)
                         if shared[i - 1]:
                             delta, _ = first.activation_layers[i - 1].backward(pre[i - 1], grad_h)
+                        elif i - 1 in slopes:
+                            grad_z, partial_a = prelu_grad(pre[i - 1], slopes[i - 1])
+                            grad_a = grad_h * partial_a  # summed over the batch (and the units if shared)
+                            grad_a = grad_a.sum(axis=1) if unit[i - 1] else grad_a.reshape(len(alive), -1).sum(axis=1)
+                            act_grads[i - 1] = grad_a.reshape(len(alive), 1, -1)
+                            delta = grad_h * grad_z
                         else:
                             parts = [layer.backward(z, g) for layer, z, g in zip(own[i - 1], pre[i - 1], grad_h)]
                             delta = np.stack([part[0] for part in parts])
                             act_grads[i - 1] = [part[1] for part in parts]
                 for W, b, (gW, gb) in zip(Ws, bs, grads):
-                    gW *= step
+                    gW *= step[:, :, None]
                     W -= gW
                     gb *= step
                     b -= gb[:, None, :]
-                for layers, per_slice in zip(own, act_grads):
-                    for layer, layer_grads in zip(layers, per_slice):
+                for i, (layers, per_slice) in enumerate(zip(own, act_grads)):
+                    if i in slopes:
+                        slopes[i] -= step[:, :, None] * per_slice
+                        continue
+                    for k, layer, layer_grads in zip(alive, layers, per_slice):
                         for name, g in layer_grads.items():
-                            layer.params[name] -= step * g
+                            layer.params[name] -= steps[k] * g
             keep = []
             for j, k in enumerate(alive):
                 losses[k] = np.mean([row[j] for row in step_losses])
-                slopes = [p for layer in models[k].activation_layers for p in layer.params.values()]
-                stopped[k] = not _finite([*(W[j] for W in Ws), *(b[j] for b in bs), *slopes])
+                params = [p for i, layer in enumerate(models[k].activation_layers) if i not in slopes
+                          for p in layer.params.values()]
+                params += [a[j] for a in slopes.values()]
+                stopped[k] = not _finite([*(W[j] for W in Ws), *(b[j] for b in bs), *params])
                 if not stopped[k]:
                     keep.append(j)
             if len(keep) < len(alive):  # a model that overflowed stops, as train's callback stops it
                 alive = [alive[j] for j in keep]
                 Ws = [W[keep] for W in Ws]
                 bs = [b[keep] for b in bs]
+                step = step[keep]
+                slopes = {i: a[keep] for i, a in slopes.items()}
             if not alive:
                 break
     finally:
@@ -782,7 +816,16 @@ def _train_stacked(models, seeds, X, Y, lr, epochs, batch_size) -> list[tuple[fl
         for i in range(first.n_layers):
             models[k].weights[i][...] = Ws[i][j]
             models[k].biases[i][...] = bs[i][j, 0]
+        for i, a in slopes.items():
+            models[k].activation_layers[i].params["weight"][...] = a[j, 0]
     return list(zip(losses, stopped))
+
+
+def _job_settings(layer_sizes=(2, 32, 32, 1), activation="relu", init="he", init_std=None, epochs=40,
+                  batch_size=32, data=None, **activation_kwargs) -> dict:
+    """The settings of :func:`train_and_measure` other than the seed, rate and bias, defaults filled in."""
+    return {"layer_sizes": layer_sizes, "activation": activation, "init": init, "init_std": init_std,
+            "epochs": epochs, "batch_size": batch_size, "data": data, "activation_kwargs": activation_kwargs}
 
 
 def _measure(seeds, layer_sizes=(2, 32, 32, 1), *, lr, bias=0.0, activation="relu", init="he", init_std=None,
@@ -799,10 +842,17 @@ def _sweep(name, values, seeds, make_kwargs) -> dict:
     out = {name: np.array(values), "seeds": np.array(seeds)}
     fields = {k: np.empty(shape) for k in ("dead_at_init", "dead", "loss")}
     diverged = np.zeros(shape, dtype=bool)
-    for i, v in enumerate(values):
-        for j, run in enumerate(_measure(seeds, **make_kwargs(v))):
-            fields["dead_at_init"][i, j], fields["dead"][i, j], fields["loss"][i, j] = run[:3]
-            diverged[i, j] = run.diverged
+    kwargs = [make_kwargs(v) for v in values]
+    common = [{k: v for k, v in kw.items() if k not in ("lr", "bias")} for kw in kwargs]
+    if all(c.keys() == common[0].keys() and all(c[k] is common[0][k] for k in c) for c in common):
+        # only the rate or the bias varies: train every run of the sweep together
+        jobs = [(s, kw["lr"], kw.get("bias", 0.0)) for kw in kwargs for s in seeds]
+        runs = _measure_jobs(jobs, **_job_settings(**common[0]))
+    else:
+        runs = [run for kw in kwargs for run in _measure(seeds, **kw)]
+    for (i, j), run in zip(np.ndindex(shape), runs):
+        fields["dead_at_init"][i, j], fields["dead"][i, j], fields["loss"][i, j] = run[:3]
+        diverged[i, j] = run.diverged
     out.update(fields)
     out["diverged"] = diverged
     return out

@@ -300,6 +300,27 @@ def test_seeds_trained_together_are_the_runs_of_nn_train_bit_for_bit(monkeypatch
     assert np.array_equal(np.array(together, dtype=float), np.array(one_by_one, dtype=float), equal_nan=True)
 
 
+@pytest.mark.parametrize(
+    ("sweep", "field", "values", "settings"),
+    [
+        (learning_rate_sweep, "lr", [0.1, 0.6, 0.9], {"activation": "prelu"}),
+        (learning_rate_sweep, "lr", [0.05, 0.9], {"activation": "leaky_relu", "negative_slope": 0.01}),
+        (bias_shift_sweep, "bias", [0.0, -0.5], {"lr": 0.3}),
+    ],
+)
+def test_a_sweep_trains_all_its_runs_together_and_gets_the_runs_of_nn_train(sweep, field, values, settings):
+    data = make_regression()  # explicit data: nothing is remembered
+    out = sweep(values, seeds=[0, 1, 2], epochs=12, data=data, **settings)
+    slopes = {k: settings[k] for k in ("negative_slope",) if k in settings}
+    for i, value in enumerate(values):
+        run = {"lr": settings.get("lr"), "bias": 0.0, field: value}
+        reference = dying._measure_seeds([0, 1, 2], (2, 32, 32, 1), run["lr"], run["bias"],
+                                         settings.get("activation", "relu"), "he", None, 12, 32, data, slopes,
+                                         stack=False)  # one relu_book.nn.train per seed
+        got = np.stack([out[k][i] for k in ("dead_at_init", "dead", "loss", "diverged")], axis=1).astype(float)
+        assert np.array_equal(got, np.array(reference, dtype=float), equal_nan=True)
+
+
 def test_seeds_trained_together_include_runs_that_diverge_and_runs_that_do_not():
     runs = dying._measure([0, 1, 2, 3, 4], lr=0.3, activation="elu", epochs=25,
                           data=make_regression())
