@@ -36,8 +36,8 @@ import numpy as np
 from relu_book._validation import as_float_array, instance, real_scalar, sequence
 from relu_book._validation import integer as _int
 from relu_book._validation import seed_list as _seeds
-from relu_book.activations import prelu, prelu_grad
-from relu_book.nn import LOSSES, MLP, Activation, PReLU, train
+from relu_book.activations import prelu, prelu_grad, rrelu, rrelu_grad
+from relu_book.nn import LOSSES, MLP, Activation, PReLU, RReLU, train
 
 __all__ = [
     "born_dead_probability_exact",
@@ -704,8 +704,11 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
     batched, one per slice). The activations are nn's: a layer without parameters or state is applied to the
     whole stack; PReLU's slopes are stacked like the weights and applied by
     :func:`relu_book.activations.prelu` and :func:`~relu_book.activations.prelu_grad`, with the sums of
-    :meth:`relu_book.nn.PReLU.backward` taken per slice; RReLU (random) is each model's own layer, in training
-    mode, on its slice. Activation parameters are updated as ``train_step`` updates them. The loss is
+    :meth:`relu_book.nn.PReLU.backward` taken per slice; RReLU draws its random slopes from each model's own
+    layer's generator on its slice (:func:`relu_book.activations.rrelu`, as :meth:`relu_book.nn.RReLU.forward`
+    in training mode) and multiplies the backward pass by them (:func:`~relu_book.activations.rrelu_grad`);
+    any other layer is each model's own, on its slice. Activation parameters are updated as ``train_step``
+    updates them. The loss is
     that of :data:`relu_book.nn.LOSSES`. Every epoch shuffles each model's examples with its own generator,
     as ``train`` does. A model whose parameters overflow stops, as ``train``'s callback in
     :func:`_train_one` stops it. The trained parameters are written back into ``models``. Returns (loss of
@@ -725,6 +728,9 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
     slopes = {i: np.stack([m.activation_layers[i].params["weight"] for m in models])[:, None, :]
               for i, layer in enumerate(first.activation_layers) if type(layer) is PReLU}
     unit = {i: first.activation_layers[i].mode == "unit" for i in slopes}
+    # RReLU: each model's layer draws its slopes on its slice, as RReLU.forward does; the backward pass
+    # multiplies by the stacked slopes, as RReLU.backward does
+    drawn = {i: None for i, layer in enumerate(first.activation_layers) if type(layer) is RReLU}
     Ws = [np.stack([m.weights[i] for m in models]) for i in range(first.n_layers)]
     bs = [np.stack([m.biases[i] for m in models])[:, None, :] for i in range(first.n_layers)]
     steps = [first.dtype.type(lr) for lr in lrs]  # as train_step, in the model's dtype
@@ -755,6 +761,11 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
                         H = first.activation_layers[i].forward(Z)
                     elif i in slopes:
                         H = prelu(Z, slopes[i])
+                    elif i in drawn:
+                        pairs = [rrelu(z, **layer.kwargs, training=True, rng=layer.rng, return_slopes=True)
+                                 for layer, z in zip(own[i], Z)]
+                        H = np.stack([pair[0] for pair in pairs])
+                        drawn[i] = np.stack([pair[1] for pair in pairs])
                     else:
                         Z = [Z[j] for j in range(len(alive))]  # the slices themselves: RReLU keeps them
                         H = np.stack([layer.forward(z) for layer, z in zip(own[i], Z)])
@@ -776,6 +787,8 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
                             grad_a = grad_a.sum(axis=1) if unit[i - 1] else grad_a.reshape(len(alive), -1).sum(axis=1)
                             act_grads[i - 1] = grad_a.reshape(len(alive), 1, -1)
                             delta = grad_h * grad_z
+                        elif i - 1 in drawn:
+                            delta = grad_h * rrelu_grad(pre[i - 1], slopes=drawn[i - 1])
                         else:
                             parts = [layer.backward(z, g) for layer, z, g in zip(own[i - 1], pre[i - 1], grad_h)]
                             delta = np.stack([part[0] for part in parts])
