@@ -256,7 +256,7 @@ def born_dead_by_depth(depths, width, trials=10_000, seed=0, inputs=(1.0,), init
 
         \hat p(d) = \frac{1}{T}\,\#\{t : \text{at every input, one of the layers }
         1, \dots, d \text{ of network } t \text{ has all pre-activations} \le 0\},
-        \qquad d \in \texttt{depths}.
+        \qquad T = \texttt{trials},\ d \in \texttt{depths}.
 
     Parameters
     ----------
