@@ -8,7 +8,8 @@ The support code of chapter 5.
   :func:`born_dead_probability_exact`, its Monte Carlo estimate
   :func:`born_dead_probability`, the general estimator
   :func:`born_dead_fraction` (symmetric or randomised asymmetric
-  initialisation, any grid of inputs), :func:`full_line_bounds` and
+  initialisation, any grid of inputs), :func:`born_dead_by_depth` (the
+  same for several depths in one pass), :func:`full_line_bounds` and
   :func:`binomial_standard_error`.
 * Causes and remedies, measured over seeds: :func:`make_regression`,
   :func:`train_and_measure`, :func:`learning_rate_sweep`,
@@ -35,12 +36,14 @@ import numpy as np
 from relu_book._validation import as_float_array, instance, real_scalar, sequence
 from relu_book._validation import integer as _int
 from relu_book._validation import seed_list as _seeds
-from relu_book.nn import MLP, train
+from relu_book.activations import prelu, prelu_grad, rrelu, rrelu_grad
+from relu_book.nn import LOSSES, MLP, Activation, PReLU, RReLU, train
 
 __all__ = [
     "born_dead_probability_exact",
     "born_dead_probability",
     "born_dead_fraction",
+    "born_dead_by_depth",
     "full_line_bounds",
     "binomial_standard_error",
     "dead_units",
@@ -237,6 +240,49 @@ def born_dead_fraction(depth, width, trials=10_000, seed=0, inputs=(1.0,), init=
     0.0
     """
     depth = _int(depth, "depth")
+    return float(_born_dead_by_depth([depth], width, trials, seed, inputs, init)[0])
+
+
+def born_dead_by_depth(depths, width, trials=10_000, seed=0, inputs=(1.0,), init="symmetric") -> np.ndarray:
+    r""":func:`born_dead_fraction` for several depths at once, from one set of networks.
+
+    With the same ``seed``, the network of depth :math:`d` that
+    :func:`born_dead_fraction` draws is the first :math:`d` hidden layers of
+    any deeper one (the layers are drawn one after the other from one
+    generator), so a single pass through the deepest network gives every
+    entry, the same numbers as separate calls:
+
+    .. math::
+
+        \hat p(d) = \frac{1}{T}\,\#\{t : \text{at every input, one of the layers }
+        1, \dots, d \text{ of network } t \text{ has all pre-activations} \le 0\},
+        \qquad T = \texttt{trials},\ d \in \texttt{depths}.
+
+    Parameters
+    ----------
+    depths : sequence of int
+        Numbers of hidden layers (each >= 1, any order, repeats allowed).
+    width, trials, seed, inputs, init
+        As in :func:`born_dead_fraction`.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (len(depths),)
+        ``born_dead_fraction(d, width, trials, seed, inputs, init)`` for each ``d``.
+
+    Examples
+    --------
+    >>> curve = born_dead_by_depth([1, 4, 8], 2, trials=2000, seed=3)
+    >>> bool(curve[-1] == born_dead_fraction(8, 2, trials=2000, seed=3))
+    True
+    >>> bool(np.all(np.diff(curve) >= 0))  # a dead layer stays dead
+    True
+    """
+    depths = [_int(d, "each entry of depths") for d in sequence(depths, "depths")]
+    return _born_dead_by_depth(depths, width, trials, seed, inputs, init)
+
+
+def _born_dead_by_depth(depths, width, trials, seed, inputs, init) -> np.ndarray:
     width = _int(width, "width")
     trials = _int(trials, "trials")
     seed = _int(seed, "seed", low=0)
@@ -250,8 +296,9 @@ def born_dead_fraction(depth, width, trials=10_000, seed=0, inputs=(1.0,), init=
     rng = np.random.default_rng(seed)
     H = np.broadcast_to(x[None, :, None], (trials, x.size, 1))
     killed = np.zeros((trials, x.size), dtype=bool)
+    fractions = {}
     n_in = 1
-    for _ in range(depth):
+    for layer in range(1, max(depths) + 1):
         if init == "symmetric":
             W = rng.standard_normal((trials, n_in, width)) * np.sqrt(2.0 / n_in)
             b = np.zeros((trials, width))
@@ -261,7 +308,9 @@ def born_dead_fraction(depth, width, trials=10_000, seed=0, inputs=(1.0,), init=
         killed |= np.all(Z <= 0, axis=2)
         H = np.maximum(Z, 0)
         n_in = width
-    return float(np.mean(np.all(killed, axis=1)))
+        if layer in depths:
+            fractions[layer] = float(np.mean(np.all(killed, axis=1)))
+    return np.array([fractions[d] for d in depths], dtype=np.float64)
 
 
 def born_dead_probability(depth, width, trials=10_000, seed=0) -> float:
@@ -516,6 +565,18 @@ def train_and_measure(layer_sizes=(2, 32, 32, 1), *, lr, seed=0, bias=0.0, activ
     ends with a loss above :data:`DIVERGED_LOSS` is reported as diverged,
     with NaN dead fraction and loss.
 
+    A run is a deterministic function of its arguments, so a run on the
+    default data whose arguments are all plain Python numbers and strings
+    is remembered for the rest of the session: asking for it again (as
+    chapter 5's sweeps and chapter 6's exercise do, for a few identical
+    configurations) returns the same :class:`DeadRun` without training
+    again. The sweeps of this module train the networks of all their seeds
+    together: the weights of the seeds are stacked and each step does on
+    every slice the operations of :func:`relu_book.nn.train_step`, with
+    nn's activation layers (each model's own for PReLU and RReLU) and loss,
+    so the runs are the same bit for bit as one :func:`relu_book.nn.train`
+    per seed (the tests check this), only faster.
+
     Parameters
     ----------
     layer_sizes : sequence of int, default (2, 32, 32, 1)
@@ -550,22 +611,241 @@ def train_and_measure(layer_sizes=(2, 32, 32, 1), *, lr, seed=0, bias=0.0, activ
     >>> run.diverged, 0.0 <= run.dead <= 1.0
     (False, True)
     """
-    X, Y = _training_data(data)
-    bias = real_scalar(bias, "bias")
-    model = _build(layer_sizes, activation, init, seed, init_std, bias, activation_kwargs)
-    dead_at_init = _overall(model, X)
+    return _measure_seeds([seed], layer_sizes, lr, bias, activation, init, init_std, epochs, batch_size, data,
+                          activation_kwargs)[0]
+
+
+#: Runs of :func:`train_and_measure` on the default data, by :func:`_run_key`.
+_RUNS: dict = {}
+_PLAIN = (int, float, str, type(None))
+
+
+def _run_key(**kwargs):
+    """A key that identifies the arguments exactly (type and repr of each), or None if one is not a plain value."""
+    items = []
+    for name in sorted(kwargs):
+        value = kwargs[name]
+        if name == "layer_sizes" and isinstance(value, (list, tuple)):
+            entries = tuple(value)
+        elif type(value) in _PLAIN:
+            entries = (value,)
+        else:
+            return None
+        if not all(type(v) in _PLAIN for v in entries):
+            return None
+        items.append((name, tuple((type(v).__name__, repr(v)) for v in entries)))
+    return tuple(items)
+
+
+def _measure_seeds(seeds, layer_sizes, lr, bias, activation, init, init_std, epochs, batch_size, data,
+                   activation_kwargs, *, stack=True) -> list[DeadRun]:
+    """:func:`train_and_measure` for each of ``seeds``, everything else equal (see :func:`_measure_jobs`)."""
+    return _measure_jobs([(s, lr, bias) for s in seeds], layer_sizes, activation, init, init_std, epochs,
+                         batch_size, data, activation_kwargs, stack=stack)
+
+
+def _measure_jobs(jobs, layer_sizes, activation, init, init_std, epochs, batch_size, data, activation_kwargs, *,
+                  stack=True) -> list[DeadRun]:
+    """:func:`train_and_measure` for each ``(seed, lr, bias)`` of ``jobs``, everything else equal; remembered runs
+    are not trained again.
+
+    With ``stack`` the networks of the jobs are trained together by :func:`_train_stacked`; without, one by
+    one by :func:`relu_book.nn.train` (the reference the tests compare it with).
+    """
+    keys = [None if data is not None else
+            _run_key(layer_sizes=layer_sizes, lr=lr, seed=seed, bias=bias, activation=activation, init=init,
+                     init_std=init_std, epochs=epochs, batch_size=batch_size, **activation_kwargs)
+            for seed, lr, bias in jobs]
+    runs = {j: _RUNS[key] for j, key in enumerate(keys) if key is not None and key in _RUNS}
+    todo = [j for j in range(len(jobs)) if j not in runs]
+    if todo:
+        X, Y = _training_data(data)
+        models = [_build(layer_sizes, activation, init, jobs[j][0], init_std, real_scalar(jobs[j][2], "bias"),
+                         activation_kwargs) for j in todo]
+        at_init = [_overall(model, X) for model in models]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if stack:
+                finals = _train_stacked(models, [jobs[j][0] for j in todo], X, Y, [jobs[j][1] for j in todo],
+                                        epochs, batch_size)
+            else:
+                finals = [_train_one(model, jobs[j][0], X, Y, jobs[j][1], epochs, batch_size)
+                          for j, model in zip(todo, models)]
+        for j, model, dead_at_init, (final, stopped) in zip(todo, models, at_init, finals):
+            if stopped or not np.isfinite(final) or final > DIVERGED_LOSS:
+                runs[j] = DeadRun(dead_at_init, float("nan"), float("nan"), True)
+            else:
+                runs[j] = DeadRun(dead_at_init, _overall(model, X), float(final), False)
+            if keys[j] is not None:
+                _RUNS[keys[j]] = runs[j]
+    return [runs[j] for j in range(len(jobs))]
+
+
+def _finite(arrays) -> bool:
+    return all(np.isfinite(a).all() for a in arrays)
+
+
+def _train_one(model, seed, X, Y, lr, epochs, batch_size) -> tuple[float, bool]:
+    """Train ``model`` by :func:`relu_book.nn.train`, stopping if a parameter overflows; (final loss, stopped)."""
 
     def blown_up(epoch, m):
-        params = [*m.weights, *m.biases, *(p for layer in m.activation_layers for p in layer.params.values())]
-        return not all(np.isfinite(p).all() for p in params)
+        slopes = [p for layer in m.activation_layers for p in layer.params.values()]
+        return not _finite([*m.weights, *m.biases, *slopes])
 
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        history = train(model, X, Y, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, callback=blown_up)
-    final = history.loss[-1]
-    diverged = bool(history.stopped_early or not np.isfinite(final) or final > DIVERGED_LOSS)
-    if diverged:
-        return DeadRun(dead_at_init, float("nan"), float("nan"), True)
-    return DeadRun(dead_at_init, _overall(model, X), float(history.loss[-1]), False)
+    history = train(model, X, Y, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, callback=blown_up)
+    return history.loss[-1], history.stopped_early
+
+
+def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[float, bool]]:
+    """Train ``models`` (equal sizes and activation) as :func:`relu_book.nn.train` trains each with its seed
+    and learning rate (``seeds[k]``, ``lrs[k]``), all at once.
+
+    The weights and biases of the models are stacked along a first axis, and each step does, on every slice,
+    exactly the operations of :func:`relu_book.nn.train_step` in the same order (the matrix products are
+    batched, one per slice). The activations are nn's: a layer without parameters or state is applied to the
+    whole stack; PReLU's slopes are stacked like the weights and applied by
+    :func:`relu_book.activations.prelu` and :func:`~relu_book.activations.prelu_grad`, with the sums of
+    :meth:`relu_book.nn.PReLU.backward` taken per slice; RReLU draws its random slopes from each model's own
+    layer's generator on its slice (:func:`relu_book.activations.rrelu`, as :meth:`relu_book.nn.RReLU.forward`
+    in training mode) and multiplies the backward pass by them (:func:`~relu_book.activations.rrelu_grad`);
+    any other layer is each model's own, on its slice. Activation parameters are updated as ``train_step``
+    updates them. The loss is
+    that of :data:`relu_book.nn.LOSSES`. Every epoch shuffles each model's examples with its own generator,
+    as ``train`` does. A model whose parameters overflow stops, as ``train``'s callback in
+    :func:`_train_one` stops it. The trained parameters are written back into ``models``. Returns (loss of
+    the last epoch, stopped) per model.
+    """
+    lrs = [real_scalar(lr, "lr", low=0.0, low_inclusive=False) for lr in lrs]
+    epochs = _int(epochs, "epochs")
+    batch_size = _int(batch_size, "batch_size")
+    mse = LOSSES["mse"]
+    first = models[0]
+    if X.shape[1] != first.layer_sizes[0]:
+        raise ValueError(f"X must have shape (batch, {first.layer_sizes[0]}), got {X.shape}")
+    X = X.astype(first.dtype, copy=False)
+    Y = mse.targets(Y, X.shape[0], first.layer_sizes[-1], first.dtype)
+    shared = [type(layer) is Activation for layer in first.activation_layers]  # one layer for every slice
+    # PReLU: the slopes of the models stacked, (models, 1, units or 1), applied as PReLU.forward/backward do
+    slopes = {i: np.stack([m.activation_layers[i].params["weight"] for m in models])[:, None, :]
+              for i, layer in enumerate(first.activation_layers) if type(layer) is PReLU}
+    unit = {i: first.activation_layers[i].mode == "unit" for i in slopes}
+    # RReLU: each model's layer draws its slopes on its slice, as RReLU.forward does; the backward pass
+    # multiplies by the stacked slopes, as RReLU.backward does
+    drawn = {i: None for i, layer in enumerate(first.activation_layers) if type(layer) is RReLU}
+    Ws = [np.stack([m.weights[i] for m in models]) for i in range(first.n_layers)]
+    bs = [np.stack([m.biases[i] for m in models])[:, None, :] for i in range(first.n_layers)]
+    steps = [first.dtype.type(lr) for lr in lrs]  # as train_step, in the model's dtype
+    step = np.array(steps)[:, None]
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    n, last = X.shape[0], first.n_layers - 1
+    losses = [0.0] * len(models)
+    stopped = [False] * len(models)
+    alive = list(range(len(models)))  # the models of the slices, in order
+    modes = [m.training for m in models]
+    for m in models:
+        m.training = True  # as in train_step (random slopes for RReLU)
+    try:
+        for _ in range(epochs):
+            orders = np.stack([rngs[k].permutation(n) for k in alive])
+            own = [[models[k].activation_layers[i] for k in alive] for i in range(last)]
+            step_losses = []
+            for start in range(0, n, batch_size):
+                idx = orders[:, start:start + batch_size]
+                H, Y_batch = X[idx], Y[idx]
+                inputs, pre = [H], []
+                for i, (W, b) in enumerate(zip(Ws, bs)):
+                    Z = H @ W
+                    Z += b
+                    if i == last:
+                        H = Z
+                    elif shared[i]:
+                        H = first.activation_layers[i].forward(Z)
+                    elif i in slopes:
+                        H = prelu(Z, slopes[i])
+                    elif i in drawn:
+                        pairs = [rrelu(z, **layer.kwargs, training=True, rng=layer.rng, return_slopes=True)
+                                 for layer, z in zip(own[i], Z)]
+                        H = np.stack([pair[0] for pair in pairs])
+                        drawn[i] = np.stack([pair[1] for pair in pairs])
+                    else:
+                        Z = [Z[j] for j in range(len(alive))]  # the slices themselves: RReLU keeps them
+                        H = np.stack([layer.forward(z) for layer, z in zip(own[i], Z)])
+                    pre.append(Z)
+                    inputs.append(H)
+                step_losses.append([mse.value(H[j], Y_batch[j]) for j in range(len(alive))])
+                delta = np.stack([mse.gradient(H[j], Y_batch[j]) for j in range(len(alive))])
+                grads = [None] * len(Ws)
+                act_grads = [[{}] * len(alive) for _ in range(last)]
+                for i in range(last, -1, -1):
+                    grads[i] = (np.swapaxes(inputs[i], 1, 2) @ delta, delta.sum(axis=1))
+                    if i > 0:
+                        grad_h = delta @ np.swapaxes(Ws[i], 1, 2)
+                        if shared[i - 1]:
+                            delta, _ = first.activation_layers[i - 1].backward(pre[i - 1], grad_h)
+                        elif i - 1 in slopes:
+                            grad_z, partial_a = prelu_grad(pre[i - 1], slopes[i - 1])
+                            grad_a = grad_h * partial_a  # summed over the batch (and the units if shared)
+                            grad_a = grad_a.sum(axis=1) if unit[i - 1] else grad_a.reshape(len(alive), -1).sum(axis=1)
+                            act_grads[i - 1] = grad_a.reshape(len(alive), 1, -1)
+                            delta = grad_h * grad_z
+                        elif i - 1 in drawn:
+                            delta = grad_h * rrelu_grad(pre[i - 1], slopes=drawn[i - 1])
+                        else:
+                            parts = [layer.backward(z, g) for layer, z, g in zip(own[i - 1], pre[i - 1], grad_h)]
+                            delta = np.stack([part[0] for part in parts])
+                            act_grads[i - 1] = [part[1] for part in parts]
+                for W, b, (gW, gb) in zip(Ws, bs, grads):
+                    gW *= step[:, :, None]
+                    W -= gW
+                    gb *= step
+                    b -= gb[:, None, :]
+                for i, (layers, per_slice) in enumerate(zip(own, act_grads)):
+                    if i in slopes:
+                        slopes[i] -= step[:, :, None] * per_slice
+                        continue
+                    for k, layer, layer_grads in zip(alive, layers, per_slice):
+                        for name, g in layer_grads.items():
+                            layer.params[name] -= steps[k] * g
+            keep = []
+            for j, k in enumerate(alive):
+                losses[k] = np.mean([row[j] for row in step_losses])
+                params = [p for i, layer in enumerate(models[k].activation_layers) if i not in slopes
+                          for p in layer.params.values()]
+                params += [a[j] for a in slopes.values()]
+                stopped[k] = not _finite([*(W[j] for W in Ws), *(b[j] for b in bs), *params])
+                if not stopped[k]:
+                    keep.append(j)
+            if len(keep) < len(alive):  # a model that overflowed stops, as train's callback stops it
+                alive = [alive[j] for j in keep]
+                Ws = [W[keep] for W in Ws]
+                bs = [b[keep] for b in bs]
+                step = step[keep]
+                slopes = {i: a[keep] for i, a in slopes.items()}
+            if not alive:
+                break
+    finally:
+        for m, mode in zip(models, modes):
+            m.training = mode
+    for j, k in enumerate(alive):
+        for i in range(first.n_layers):
+            models[k].weights[i][...] = Ws[i][j]
+            models[k].biases[i][...] = bs[i][j, 0]
+        for i, a in slopes.items():
+            models[k].activation_layers[i].params["weight"][...] = a[j, 0]
+    return list(zip(losses, stopped))
+
+
+def _job_settings(layer_sizes=(2, 32, 32, 1), activation="relu", init="he", init_std=None, epochs=40,
+                  batch_size=32, data=None, **activation_kwargs) -> dict:
+    """The settings of :func:`train_and_measure` other than the seed, rate and bias, defaults filled in."""
+    return {"layer_sizes": layer_sizes, "activation": activation, "init": init, "init_std": init_std,
+            "epochs": epochs, "batch_size": batch_size, "data": data, "activation_kwargs": activation_kwargs}
+
+
+def _measure(seeds, layer_sizes=(2, 32, 32, 1), *, lr, bias=0.0, activation="relu", init="he", init_std=None,
+             epochs=40, batch_size=32, data=None, **activation_kwargs) -> list[DeadRun]:
+    """:func:`train_and_measure` (same keyword arguments but ``seed``) for each of ``seeds``."""
+    return _measure_seeds(seeds, layer_sizes, lr, bias, activation, init, init_std, epochs, batch_size, data,
+                          activation_kwargs)
 
 
 def _sweep(name, values, seeds, make_kwargs) -> dict:
@@ -575,11 +855,17 @@ def _sweep(name, values, seeds, make_kwargs) -> dict:
     out = {name: np.array(values), "seeds": np.array(seeds)}
     fields = {k: np.empty(shape) for k in ("dead_at_init", "dead", "loss")}
     diverged = np.zeros(shape, dtype=bool)
-    for i, v in enumerate(values):
-        for j, s in enumerate(seeds):
-            run = train_and_measure(seed=s, **make_kwargs(v))
-            fields["dead_at_init"][i, j], fields["dead"][i, j], fields["loss"][i, j] = run[:3]
-            diverged[i, j] = run.diverged
+    kwargs = [make_kwargs(v) for v in values]
+    common = [{k: v for k, v in kw.items() if k not in ("lr", "bias")} for kw in kwargs]
+    if all(c.keys() == common[0].keys() and all(c[k] is common[0][k] for k in c) for c in common):
+        # only the rate or the bias varies: train every run of the sweep together
+        jobs = [(s, kw["lr"], kw.get("bias", 0.0)) for kw in kwargs for s in seeds]
+        runs = _measure_jobs(jobs, **_job_settings(**common[0]))
+    else:
+        runs = [run for kw in kwargs for run in _measure(seeds, **kw)]
+    for (i, j), run in zip(np.ndindex(shape), runs):
+        fields["dead_at_init"][i, j], fields["dead"][i, j], fields["loss"][i, j] = run[:3]
+        diverged[i, j] = run.diverged
     out.update(fields)
     out["diverged"] = diverged
     return out
@@ -730,7 +1016,7 @@ def remedy_comparison(seeds=range(5), remedies=None, baseline=None) -> dict:
     base = dict(_BASELINE if baseline is None else baseline)
     out = {}
     for name, override in remedies.items():
-        runs = [train_and_measure(seed=s, **{**base, **override}) for s in seeds]
+        runs = _measure(seeds, **{**base, **override})
         out[name] = {
             "dead": np.array([r.dead for r in runs]),
             "loss": np.array([r.loss for r in runs]),
@@ -968,7 +1254,7 @@ def gradient_norm(model, X, Y) -> float:
     return float(np.linalg.norm(_gradient(model, X, Y)))
 
 
-def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
+def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0, rtol=1e-6) -> float:
     r"""Top eigenvalue of the Hessian of the loss, by power iteration on finite-difference Hessian-vector products.
 
     The Hessian-vector product is the central difference of two gradients,
@@ -982,7 +1268,9 @@ def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
     and power iteration :math:`v \leftarrow Hv / \lVert Hv\rVert` from a
     seeded random start converges to the eigenvector of the eigenvalue of
     largest modulus; the function returns the Rayleigh quotient
-    :math:`\lambda = v^\top H v` of the last iterate (the mean squared error
+    :math:`\lambda_k = v_k^\top H v_k` of the last iterate, stopping after
+    ``iterations`` steps or as soon as
+    :math:`|\lambda_k - \lambda_{k-1}| \le \texttt{rtol}\,|\lambda_k|` (the mean squared error
     of :meth:`relu_book.nn.MLP.loss_and_grads`, full batch). Gradient descent
     on the quadratic model of the loss is stable along that direction only
     if :math:`\eta\lambda < 2`. Across a kink of ReLU the gradient jumps, so
@@ -997,7 +1285,7 @@ def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
     X : array_like, shape (N, n_in)
     Y : array_like, shape (N, n_out)
     iterations : int, default 30
-        Power-iteration steps (>= 1).
+        The largest number of power-iteration steps (>= 1).
     eps : float, default 1e-6
         Finite-difference step (> 0). A larger step makes the two gradients
         straddle a kink more often, and a jump of the gradient divided by
@@ -1005,6 +1293,9 @@ def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
         networks of chapter 5 give a spurious negative value).
     seed : int, default 0
         Seed of the random start.
+    rtol : float, default 1e-6
+        Stop early once two successive estimates differ by at most ``rtol``
+        times the last (>= 0; 0 always runs ``iterations`` steps).
 
     Returns
     -------
@@ -1025,6 +1316,7 @@ def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
     X, Y = _measured_model(model, X, Y)
     iterations = _int(iterations, "iterations")
     eps = real_scalar(eps, "eps", low=0.0, low_inclusive=False)
+    rtol = real_scalar(rtol, "rtol", low=0.0)
     params = _parameters(model)
     saved = [p.copy() for p in params]
     sizes = [p.size for p in params]
@@ -1036,7 +1328,7 @@ def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
     theta = np.concatenate([p.ravel() for p in saved]).astype(np.float64)
     v = np.random.default_rng(_int(seed, "seed", low=0)).standard_normal(theta.size)
     v /= np.linalg.norm(v)
-    value = 0.0
+    value = float("nan")  # no estimate yet: the first never stops the iteration
     try:
         for _ in range(iterations):
             set_to(theta + eps * v)
@@ -1044,9 +1336,9 @@ def sharpness(model, X, Y, *, iterations=30, eps=1e-6, seed=0) -> float:
             set_to(theta - eps * v)
             g_minus = _gradient(model, X, Y)
             hv = (g_plus - g_minus) / (2 * eps)
-            value = float(v @ hv)
+            value, previous = float(v @ hv), value
             norm = np.linalg.norm(hv)
-            if norm == 0:
+            if norm == 0 or abs(value - previous) <= rtol * abs(value):
                 break
             v = hv / norm
     finally:

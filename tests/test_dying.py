@@ -7,11 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relu_book import dying
 from relu_book.dying import (
     REMEDIES,
     DeadUnitTracker,
     bias_shift_sweep,
     binomial_standard_error,
+    born_dead_by_depth,
     born_dead_fraction,
     born_dead_probability,
     born_dead_probability_exact,
@@ -94,6 +96,25 @@ def test_randomised_asymmetric_initialisation_makes_born_dead_networks_rarer():
     symmetric = born_dead_fraction(10, 2, trials=5000, seed=0, inputs=grid)
     rai = born_dead_fraction(10, 2, trials=5000, seed=0, inputs=grid, init="rai")
     assert rai < symmetric - 0.2
+
+
+@pytest.mark.parametrize("init", ["symmetric", "rai"])
+def test_born_dead_by_depth_gives_the_fraction_of_each_depth_drawn_separately(init):
+    grid = np.linspace(-1.0, 1.0, 5)
+    depths = [7, 1, 3, 7]
+    curve = born_dead_by_depth(depths, 2, trials=1500, seed=9, inputs=grid, init=init)
+    separate = [born_dead_fraction(d, 2, trials=1500, seed=9, inputs=grid, init=init) for d in depths]
+    assert curve.tolist() == separate
+    assert curve[0] == curve[3] and curve[1] <= curve[2] <= curve[0]  # a dead layer stays dead
+
+
+def test_born_dead_by_depth_rejects_bad_depths():
+    with pytest.raises(ValueError, match="each entry of depths must be >= 1"):
+        born_dead_by_depth([2, 0], 2)
+    with pytest.raises(ValueError, match="depths"):
+        born_dead_by_depth([], 2)
+    with pytest.raises(TypeError, match="depths"):
+        born_dead_by_depth(3, 2)
 
 
 def test_standard_error_formula():
@@ -215,7 +236,95 @@ def test_revival_demo_first_layer_unit_stays_dead_second_layer_unit_revives():
 
 
 def test_train_and_measure_is_reproducible():
-    assert train_and_measure(lr=0.1, seed=2, epochs=3) == train_and_measure(lr=0.1, seed=2, epochs=3)
+    first = train_and_measure(lr=0.1, seed=2, epochs=3, data=make_regression())  # explicit data: not remembered
+    assert train_and_measure(lr=0.1, seed=2, epochs=3, data=make_regression()) == first
+
+
+def test_a_remembered_run_is_the_run_trained_afresh(monkeypatch):
+    monkeypatch.setattr(dying, "_RUNS", {})
+    run = train_and_measure(lr=0.1, seed=3, epochs=2)
+    assert len(dying._RUNS) == 1
+    assert train_and_measure(lr=0.1, seed=3, epochs=2) is run  # remembered
+    assert train_and_measure(lr=0.1, seed=3, epochs=2, data=make_regression()) == run  # trained again
+    assert train_and_measure(lr=0.1, seed=4, epochs=2) != run
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [{"lr": 0.2}, {"seed": 1}, {"bias": -0.0}, {"epochs": 3}, {"batch_size": 16}, {"activation": "leaky_relu"},
+     {"negative_slope": 0.1, "activation": "leaky_relu"}, {"layer_sizes": (2, 8, 1)}, {"init": "xavier"}],
+)
+def test_a_run_is_remembered_only_for_exactly_the_same_arguments(monkeypatch, changed):
+    monkeypatch.setattr(dying, "_RUNS", {})
+    base = {"lr": 0.1, "seed": 0, "bias": 0.0, "epochs": 2, "layer_sizes": (2, 8, 8, 1)}
+    train_and_measure(**base)
+    train_and_measure(**{**base, **changed})
+    assert len(dying._RUNS) == 2
+
+
+def test_runs_with_numpy_arguments_are_not_remembered(monkeypatch):
+    monkeypatch.setattr(dying, "_RUNS", {})
+    train_and_measure(lr=np.float64(0.1), seed=0, epochs=1)
+    train_and_measure(lr=0.1, seed=0, epochs=1, layer_sizes=np.array([2, 4, 1]))
+    assert dying._RUNS == {}
+    train_and_measure(lr=0.1, seed=0, epochs=1, layer_sizes=[2, 4, 1])
+    assert len(dying._RUNS) == 1  # a list of sizes is the same network as the tuple
+    assert train_and_measure(lr=0.1, seed=0, epochs=1, layer_sizes=(2, 4, 1)) is dying._RUNS.popitem()[1]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"lr": 0.6},
+        {"lr": 0.9, "activation": "leaky_relu", "negative_slope": 0.01},
+        {"lr": 0.3, "activation": "elu"},
+        {"lr": 0.3, "activation": "elu", "init": "normal", "init_std": 0.5},
+        {"lr": 0.3, "bias": 0.1, "init": "normal", "init_std": 0.5},
+        {"lr": 0.1, "bias": -0.5, "batch_size": 48},
+        {"lr": 0.2, "layer_sizes": (2, 8, 8, 8, 1), "batch_size": 8},
+        {"lr": 0.3, "activation": "prelu"},
+        {"lr": 0.4, "activation": "prelu", "prelu_mode": "shared"},
+        {"lr": 0.3, "activation": "rrelu"},
+        {"lr": 0.6, "activation": "rrelu"},
+    ],
+)
+def test_seeds_trained_together_are_the_runs_of_nn_train_bit_for_bit(monkeypatch, config):
+    kwargs = {"layer_sizes": (2, 32, 32, 1), "bias": 0.0, "activation": "relu", "init": "he", "init_std": None,
+              "epochs": 25, "batch_size": 32, "data": None, **config}
+    slopes = {k: kwargs.pop(k) for k in ("negative_slope", "prelu_mode") if k in kwargs}
+    seeds = [0, 1, 2, 3, 4]
+    monkeypatch.setattr(dying, "_RUNS", {})
+    together = dying._measure_seeds(seeds, **kwargs, activation_kwargs=slopes)
+    monkeypatch.setattr(dying, "_RUNS", {})
+    one_by_one = dying._measure_seeds(seeds, **kwargs, activation_kwargs=slopes, stack=False)  # relu_book.nn.train
+    assert np.array_equal(np.array(together, dtype=float), np.array(one_by_one, dtype=float), equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    ("sweep", "field", "values", "settings"),
+    [
+        (learning_rate_sweep, "lr", [0.1, 0.6, 0.9], {"activation": "prelu"}),
+        (learning_rate_sweep, "lr", [0.05, 0.9], {"activation": "leaky_relu", "negative_slope": 0.01}),
+        (bias_shift_sweep, "bias", [0.0, -0.5], {"lr": 0.3}),
+    ],
+)
+def test_a_sweep_trains_all_its_runs_together_and_gets_the_runs_of_nn_train(sweep, field, values, settings):
+    data = make_regression()  # explicit data: nothing is remembered
+    out = sweep(values, seeds=[0, 1, 2], epochs=12, data=data, **settings)
+    slopes = {k: settings[k] for k in ("negative_slope",) if k in settings}
+    for i, value in enumerate(values):
+        run = {"lr": settings.get("lr"), "bias": 0.0, field: value}
+        reference = dying._measure_seeds([0, 1, 2], (2, 32, 32, 1), run["lr"], run["bias"],
+                                         settings.get("activation", "relu"), "he", None, 12, 32, data, slopes,
+                                         stack=False)  # one relu_book.nn.train per seed
+        got = np.stack([out[k][i] for k in ("dead_at_init", "dead", "loss", "diverged")], axis=1).astype(float)
+        assert np.array_equal(got, np.array(reference, dtype=float), equal_nan=True)
+
+
+def test_seeds_trained_together_include_runs_that_diverge_and_runs_that_do_not():
+    runs = dying._measure([0, 1, 2, 3, 4], lr=0.3, activation="elu", epochs=25,
+                          data=make_regression())
+    assert {r.diverged for r in runs} == {True, False}
 
 
 def test_train_and_measure_reports_divergence_without_warnings():
@@ -299,7 +408,7 @@ def test_tuned_comparison_reports_runs_at_the_rate_chosen_on_the_tuning_seeds():
     out = tuned_comparison({"ReLU": {}}, [0.001, 0.1], tuning_seeds=[7], seeds=[0, 1], epochs=3)["ReLU"]
     assert out["lr"] == 0.1  # 0.001 barely moves in 3 epochs
     assert out["tuning"][1] < out["tuning"][0]
-    direct = train_and_measure(lr=0.1, seed=1, epochs=3)
+    direct = train_and_measure(lr=0.1, seed=1, epochs=3, data=make_regression())  # trained afresh, not remembered
     assert out["loss"][1] == direct.loss
 
 
@@ -344,7 +453,8 @@ def test_sharpness_agrees_with_a_dense_finite_difference_hessian_of_a_small_relu
     grad_at(theta)
     top = np.linalg.eigvalsh((H + H.T) / 2)
     expected = top[np.argmax(np.abs(top))]
-    assert sharpness(model, X, Y, iterations=200) == pytest.approx(expected, rel=1e-4)
+    assert sharpness(model, X, Y, iterations=200, rtol=0.0) == pytest.approx(expected, rel=1e-4)
+    assert sharpness(model, X, Y, iterations=200) == pytest.approx(expected, rel=1e-4)  # stops early, as close
 
 
 def test_sharpness_and_gradient_norm_leave_the_model_unchanged():
@@ -363,6 +473,21 @@ def test_sharpness_rejects_bad_arguments():
         sharpness(model, [[1.0]], [[0.0]], eps=0.0)
     with pytest.raises(TypeError, match="model"):
         sharpness("net", [[1.0]], [[0.0]])
+    with pytest.raises(ValueError, match="rtol"):
+        sharpness(model, [[1.0]], [[0.0]], rtol=-1e-6)
+
+
+def test_sharpness_stops_once_the_estimate_settles(monkeypatch):
+    X, Y = make_regression(n=32, seed=0)
+    model = MLP([2, 8, 8, 1], seed=0)
+    calls = []
+    original = dying._gradient
+    monkeypatch.setattr(dying, "_gradient", lambda *a: calls.append(1) or original(*a))
+    full = sharpness(model, X, Y, iterations=60, rtol=0.0)
+    assert len(calls) == 120
+    calls.clear()
+    early = sharpness(model, X, Y, iterations=60, rtol=1e-6)
+    assert len(calls) < 120 and early == pytest.approx(full, rel=1e-5)
 
 
 def test_first_step_measurements_see_a_larger_gradient_with_a_larger_initial_scale():
