@@ -759,10 +759,10 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
     for m in models:
         m.training = True  # as in train_step (random slopes for RReLU)
     try:
-        for _ in range(epochs):
+        for epoch in range(epochs):
             orders = np.stack([rngs[k].permutation(n) for k in alive])
             own = [[models[k].activation_layers[i] for k in alive] for i in range(last)]
-            step_losses = []
+            step_outputs = []  # (outputs, targets) of every step: the losses of a model's last epoch
             for start in range(0, n, batch_size):
                 idx = orders[:, start:start + batch_size]
                 H, Y_batch = X[idx], Y[idx]
@@ -783,7 +783,7 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
                         H = np.stack([layer.forward(z) for layer, z in zip(own[i], Z)])
                     pre.append(Z)
                     inputs.append(H)
-                step_losses.append([mse.value(H[j], Y_batch[j]) for j in range(len(alive))])
+                step_outputs.append((H, Y_batch))
                 delta = np.stack([mse.gradient(H[j], Y_batch[j]) for j in range(len(alive))])
                 grads = [None] * len(Ws)
                 act_grads = [[{}] * len(alive) for _ in range(last)]
@@ -819,11 +819,12 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
                             layer.params[name] -= steps[k] * g
             keep = []
             for j, k in enumerate(alive):
-                losses[k] = np.mean([row[j] for row in step_losses])
                 params = [p for i, layer in enumerate(models[k].activation_layers) if i not in slopes
                           for p in layer.params.values()]
                 params += [a[j] for a in slopes.values()]
                 stopped[k] = not _finite([*(W[j] for W in Ws), *(b[j] for b in bs), *params])
+                if stopped[k] or epoch == epochs - 1:  # the model's last epoch: its mean loss over the steps
+                    losses[k] = np.mean([mse.value(out[j], target[j]) for out, target in step_outputs])
                 if not stopped[k]:
                     keep.append(j)
             if len(keep) < len(alive):  # a model that overflowed stops, as train's callback stops it
