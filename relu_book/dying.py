@@ -36,7 +36,7 @@ import numpy as np
 from relu_book._validation import as_float_array, instance, real_scalar, sequence
 from relu_book._validation import integer as _int
 from relu_book._validation import seed_list as _seeds
-from relu_book.activations import prelu, prelu_grad, rrelu, rrelu_grad
+from relu_book.activations import prelu, prelu_grad, rrelu_grad
 from relu_book.nn import LOSSES, MLP, Activation, PReLU, RReLU, train
 
 __all__ = [
@@ -695,6 +695,21 @@ def _train_one(model, seed, X, Y, lr, epochs, batch_size) -> tuple[float, bool]:
     return history.loss[-1], history.stopped_early
 
 
+def _rrelu_training(Z: np.ndarray, layers) -> tuple[np.ndarray, np.ndarray]:
+    """``(out, slopes)`` of :func:`relu_book.activations.rrelu` in training mode on every slice ``Z[k]``, with
+    ``layers[k]``'s bounds and generator, as :meth:`relu_book.nn.RReLU.forward` computes them (the same draws
+    and the same elementwise operations; the bounds were checked when the layers were made)."""
+    one = Z.dtype.type(1)
+    draws = np.stack([layer.rng.uniform(layer.kwargs["lower"], layer.kwargs["upper"], size=z.shape).astype(Z.dtype)
+                      for layer, z in zip(layers, Z)])
+    with np.errstate(invalid="ignore", over="ignore"):
+        slopes = np.where(Z > 0, one, draws)
+        nan = np.isnan(Z)
+        if nan.any():
+            slopes = np.where(nan, Z, slopes)
+        return Z * slopes, slopes
+
+
 def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[float, bool]]:
     """Train ``models`` (equal sizes and activation) as :func:`relu_book.nn.train` trains each with its seed
     and learning rate (``seeds[k]``, ``lrs[k]``), all at once.
@@ -744,10 +759,10 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
     for m in models:
         m.training = True  # as in train_step (random slopes for RReLU)
     try:
-        for _ in range(epochs):
+        for epoch in range(epochs):
             orders = np.stack([rngs[k].permutation(n) for k in alive])
             own = [[models[k].activation_layers[i] for k in alive] for i in range(last)]
-            step_losses = []
+            step_outputs = []  # (outputs, targets) of every step: the losses of a model's last epoch
             for start in range(0, n, batch_size):
                 idx = orders[:, start:start + batch_size]
                 H, Y_batch = X[idx], Y[idx]
@@ -762,16 +777,13 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
                     elif i in slopes:
                         H = prelu(Z, slopes[i])
                     elif i in drawn:
-                        pairs = [rrelu(z, **layer.kwargs, training=True, rng=layer.rng, return_slopes=True)
-                                 for layer, z in zip(own[i], Z)]
-                        H = np.stack([pair[0] for pair in pairs])
-                        drawn[i] = np.stack([pair[1] for pair in pairs])
+                        H, drawn[i] = _rrelu_training(Z, own[i])
                     else:
                         Z = [Z[j] for j in range(len(alive))]  # the slices themselves: RReLU keeps them
                         H = np.stack([layer.forward(z) for layer, z in zip(own[i], Z)])
                     pre.append(Z)
                     inputs.append(H)
-                step_losses.append([mse.value(H[j], Y_batch[j]) for j in range(len(alive))])
+                step_outputs.append((H, Y_batch))
                 delta = np.stack([mse.gradient(H[j], Y_batch[j]) for j in range(len(alive))])
                 grads = [None] * len(Ws)
                 act_grads = [[{}] * len(alive) for _ in range(last)]
@@ -807,11 +819,12 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
                             layer.params[name] -= steps[k] * g
             keep = []
             for j, k in enumerate(alive):
-                losses[k] = np.mean([row[j] for row in step_losses])
                 params = [p for i, layer in enumerate(models[k].activation_layers) if i not in slopes
                           for p in layer.params.values()]
                 params += [a[j] for a in slopes.values()]
                 stopped[k] = not _finite([*(W[j] for W in Ws), *(b[j] for b in bs), *params])
+                if stopped[k] or epoch == epochs - 1:  # the model's last epoch: its mean loss over the steps
+                    losses[k] = np.mean([mse.value(out[j], target[j]) for out, target in step_outputs])
                 if not stopped[k]:
                     keep.append(j)
             if len(keep) < len(alive):  # a model that overflowed stops, as train's callback stops it

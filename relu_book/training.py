@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from relu_book._blas import _one_blas_thread
 from relu_book._validation import (
     as_float_array,
     choice,
@@ -174,13 +175,14 @@ def gradient_norms_at_init(activation, depth=20, width=64, seeds=range(5), init=
     seeds = seed_list(seeds)
     choice(init, "init", ("he", "xavier"))
     out = np.empty((len(seeds), depth))
-    for row, seed in enumerate(seeds):
-        model = MLP([width] * (depth + 1), activation=activation, init=init, seed=seed)
-        rng = np.random.default_rng(10_000 + seed)
-        X = rng.standard_normal((batch, width))
-        Y = rng.standard_normal((batch, width))
-        _, grads_W, _ = model.loss_and_grads(X, Y, "mse")
-        out[row] = [np.linalg.norm(g) for g in grads_W]
+    with _one_blas_thread():  # small products: idle BLAS threads would spin between them (the results are the same)
+        for row, seed in enumerate(seeds):
+            model = MLP([width] * (depth + 1), activation=activation, init=init, seed=seed)
+            rng = np.random.default_rng(10_000 + seed)
+            X = rng.standard_normal((batch, width))
+            Y = rng.standard_normal((batch, width))
+            _, grads_W, _ = model.loss_and_grads(X, Y, "mse")
+            out[row] = [np.linalg.norm(g) for g in grads_W]
     return out
 
 
@@ -238,15 +240,16 @@ def mean_squared_preactivations(gain, depth=50, width=100, seeds=range(5), activ
     batch = integer(batch, "batch")
     seeds = seed_list(seeds)
     out = np.empty((len(seeds), depth))
-    for row, seed in enumerate(seeds):
-        model = MLP([width] * (depth + 1), activation=activation, init="normal",
-                    init_std=float(np.sqrt(gain / width)), seed=seed)
-        X = np.random.default_rng(10_000 + seed).standard_normal((batch, width))
-        sums = np.zeros(depth)
-        for chunk in _chunks(X, width):
-            model.forward(chunk)
-            sums += [np.sum(r.pre_activation ** 2) for r in model.activations]
-        out[row] = sums / (batch * width)
+    with _one_blas_thread():  # small products: idle BLAS threads would spin between them (the results are the same)
+        for row, seed in enumerate(seeds):
+            model = MLP([width] * (depth + 1), activation=activation, init="normal",
+                        init_std=float(np.sqrt(gain / width)), seed=seed)
+            X = np.random.default_rng(10_000 + seed).standard_normal((batch, width))
+            sums = np.zeros(depth)
+            for chunk in _chunks(X, width):
+                model.forward(chunk)
+                sums += [np.sum(r.pre_activation ** 2) for r in model.activations]
+            out[row] = sums / (batch * width)
     return out
 
 
@@ -385,14 +388,11 @@ class _Stack:
             b -= gb
 
     def errors(self, X: np.ndarray, labels: np.ndarray) -> np.ndarray:
-        """:func:`training_error` of every run, computed in the same blocks of rows."""
-        wrong = np.zeros(len(self.runs), dtype=np.int64)
-        start = 0
-        for chunk in _chunks(X, max(max(w.shape[1:]) for w in self.W)):
-            out, _ = self.forward(chunk)
-            wrong += np.sum(np.argmax(out, axis=2) != labels[start:start + len(chunk)], axis=1)
-            start += len(chunk)
-        return wrong / X.shape[0]
+        """:func:`training_error` of every run: all rows in one pass, on one BLAS thread (:func:`_chunks`
+        splits the rows only to keep OpenBLAS single-threaded; the results are the same)."""
+        with _one_blas_thread():
+            out, _ = self.forward(X)
+        return np.sum(np.argmax(out, axis=2) != labels, axis=1) / X.shape[0]
 
     def finite(self) -> np.ndarray:
         """Whether all weights of each run are finite."""
@@ -864,19 +864,20 @@ def signal_by_depth(widths, scaling, seeds=range(5), batch=16):
     batch = integer(batch, "batch")
     L = len(widths) - 1
     q, g = np.empty((len(seeds), L)), np.empty((len(seeds), L))
-    for row, seed in enumerate(seeds):
-        rng = np.random.default_rng(seed)
-        Ws = [rng.standard_normal((a, b)) * np.sqrt(2.0 / (a if scaling == "fan_in" else b))
-              for a, b in zip(widths[:-1], widths[1:])]
-        h, zs = rng.standard_normal((batch, widths[0])), []
-        for W in Ws:
-            zs.append(_product(h, W))
-            h = np.maximum(zs[-1], 0.0)
-        delta = rng.standard_normal((batch, widths[-1]))  # dL/dZ_L: the output is linear
-        for layer in range(L - 1, -1, -1):
-            q[row, layer], g[row, layer] = np.mean(zs[layer] ** 2), np.mean(delta ** 2)
-            if layer:
-                delta = _product(delta, Ws[layer].T) * (zs[layer - 1] > 0)
+    with _one_blas_thread():  # small products: idle BLAS threads would spin between them (the results are the same)
+        for row, seed in enumerate(seeds):
+            rng = np.random.default_rng(seed)
+            Ws = [rng.standard_normal((a, b)) * np.sqrt(2.0 / (a if scaling == "fan_in" else b))
+                  for a, b in zip(widths[:-1], widths[1:])]
+            h, zs = rng.standard_normal((batch, widths[0])), []
+            for W in Ws:
+                zs.append(_product(h, W))
+                h = np.maximum(zs[-1], 0.0)
+            delta = rng.standard_normal((batch, widths[-1]))  # dL/dZ_L: the output is linear
+            for layer in range(L - 1, -1, -1):
+                q[row, layer], g[row, layer] = np.mean(zs[layer] ** 2), np.mean(delta ** 2)
+                if layer:
+                    delta = _product(delta, Ws[layer].T) * (zs[layer - 1] > 0)
     return q, g
 
 
@@ -925,14 +926,15 @@ def log_norm_drift(widths, depth=20, seeds=range(20)):
     depth = integer(depth, "depth")
     seeds = seed_list(seeds)
     out = np.empty((len(widths), len(seeds)))
-    for i, n in enumerate(widths):
-        for j, seed in enumerate(seeds):
-            rng = np.random.default_rng(seed)
-            h = x = rng.standard_normal(n)
-            for _ in range(depth):
-                h = np.maximum(h @ (rng.standard_normal((n, n)) * np.sqrt(2.0 / n)), 0.0)
-            with np.errstate(divide="ignore"):
-                out[i, j] = np.log(h @ h) - np.log(x @ x)
+    with _one_blas_thread():  # small products: idle BLAS threads would spin between them (the results are the same)
+        for i, n in enumerate(widths):
+            for j, seed in enumerate(seeds):
+                rng = np.random.default_rng(seed)
+                h = x = rng.standard_normal(n)
+                for _ in range(depth):
+                    h = np.maximum(h @ (rng.standard_normal((n, n)) * np.sqrt(2.0 / n)), 0.0)
+                with np.errstate(divide="ignore"):
+                    out[i, j] = np.log(h @ h) - np.log(x @ x)
     return out
 
 
