@@ -29,7 +29,7 @@ from relu_book import (
     registry,
     symbolic,  # noqa: F401  (used by the doctests)
 )
-from relu_book._blas import _one_blas_thread, _openblas  # noqa: F401  (_openblas: tests/test_smooth.py)
+from relu_book._blas import one_blas_thread
 from relu_book._validation import (
     choice,
     function,
@@ -360,7 +360,7 @@ def layer_statistics(activation, *, depth=30, width=128, n_samples=256, seeds=(0
     )
     means = np.empty((len(seeds), depth))
     variances = np.empty((len(seeds), depth))
-    with _one_blas_thread():  # small products: threads would spin between them
+    with one_blas_thread():  # small products: threads would spin between them
         for i, seed in enumerate(seeds):
             rng = np.random.default_rng(seed)
             x = rng.standard_normal((n_samples, width))

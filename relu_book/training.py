@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from relu_book._blas import _one_blas_thread
+from relu_book._blas import one_blas_thread
 from relu_book._validation import (
     as_float_array,
     choice,
@@ -175,7 +175,7 @@ def gradient_norms_at_init(activation, depth=20, width=64, seeds=range(5), init=
     seeds = seed_list(seeds)
     choice(init, "init", ("he", "xavier"))
     out = np.empty((len(seeds), depth))
-    with _one_blas_thread():  # small products: idle BLAS threads would spin between them (the results are the same)
+    with one_blas_thread():  # small products: idle BLAS threads would spin between them (the results are the same)
         for row, seed in enumerate(seeds):
             model = MLP([width] * (depth + 1), activation=activation, init=init, seed=seed)
             rng = np.random.default_rng(10_000 + seed)
@@ -240,7 +240,7 @@ def mean_squared_preactivations(gain, depth=50, width=100, seeds=range(5), activ
     batch = integer(batch, "batch")
     seeds = seed_list(seeds)
     out = np.empty((len(seeds), depth))
-    with _one_blas_thread():  # small products: idle BLAS threads would spin between them (the results are the same)
+    with one_blas_thread():  # small products: idle BLAS threads would spin between them (the results are the same)
         for row, seed in enumerate(seeds):
             model = MLP([width] * (depth + 1), activation=activation, init="normal",
                         init_std=float(np.sqrt(gain / width)), seed=seed)
@@ -390,7 +390,7 @@ class _Stack:
     def errors(self, X: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """:func:`training_error` of every run: all rows in one pass, on one BLAS thread (:func:`_chunks`
         splits the rows only to keep OpenBLAS single-threaded; the results are the same)."""
-        with _one_blas_thread():
+        with one_blas_thread():
             out, _ = self.forward(X)
         return np.sum(np.argmax(out, axis=2) != labels, axis=1) / X.shape[0]
 
@@ -864,7 +864,7 @@ def signal_by_depth(widths, scaling, seeds=range(5), batch=16):
     batch = integer(batch, "batch")
     L = len(widths) - 1
     q, g = np.empty((len(seeds), L)), np.empty((len(seeds), L))
-    with _one_blas_thread():  # small products: idle BLAS threads would spin between them (the results are the same)
+    with one_blas_thread():  # small products: idle BLAS threads would spin between them (the results are the same)
         for row, seed in enumerate(seeds):
             rng = np.random.default_rng(seed)
             Ws = [rng.standard_normal((a, b)) * np.sqrt(2.0 / (a if scaling == "fan_in" else b))
@@ -926,7 +926,7 @@ def log_norm_drift(widths, depth=20, seeds=range(20)):
     depth = integer(depth, "depth")
     seeds = seed_list(seeds)
     out = np.empty((len(widths), len(seeds)))
-    with _one_blas_thread():  # small products: idle BLAS threads would spin between them (the results are the same)
+    with one_blas_thread():  # small products: idle BLAS threads would spin between them (the results are the same)
         for i, n in enumerate(widths):
             for j, seed in enumerate(seeds):
                 rng = np.random.default_rng(seed)

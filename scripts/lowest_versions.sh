@@ -24,7 +24,7 @@ echo "Installed (lowest versions):"
 import importlib.metadata as md
 import sys
 print(f"  python {sys.version.split()[0]}")
-for name in ["numpy", "scipy", "sympy", "matplotlib", "ml_dtypes", "numba", "llvmlite", "mpmath", "contourpy", "pytest", "hypothesis", "nbformat", "ipython"]:
+for name in ["numpy", "scipy", "sympy", "matplotlib", "ml_dtypes", "numba", "llvmlite", "threadpoolctl", "mpmath", "contourpy", "pytest", "hypothesis", "nbformat", "ipython"]:
     print(f"  {name} {md.version(name)}")
 PY
 

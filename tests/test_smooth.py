@@ -227,17 +227,6 @@ def test_limits_at_infinity_by_substitution_equal_sympys_limits(entry):
             assert abs(sympy.N(fast - slow, 60)) < 1e-50
 
 
-def test_one_blas_thread_restores_the_thread_count():
-    lib = smooth._openblas()
-    if lib is None:  # pragma: no cover
-        pytest.skip("numpy's OpenBLAS not found")
-    get, _ = lib
-    before = get()
-    with smooth._one_blas_thread():
-        assert get() == 1
-    assert get() == before
-
-
 def test_normal_mean_exact_is_the_same_when_its_integrals_are_remembered():
     z = sympy.Symbol("z", real=True)
     first = smooth.normal_mean_exact(symbolic.relu6(z), z)
