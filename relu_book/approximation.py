@@ -31,6 +31,7 @@ import numpy as np
 import sympy
 from numpy.polynomial import Chebyshev, Legendre
 
+from relu_book._blas import _one_blas_thread
 from relu_book._validation import (
     as_float_array,
     choice,
@@ -89,6 +90,7 @@ def _series(p, name: str = "p"):
     return p
 
 
+@_one_blas_thread()  # as _error_extremes
 def _gauss_pieces(a: float, breakpoints: list[float], nodes: int):
     """Gauss--Legendre nodes and weights on each piece of [-a, a] cut at ``breakpoints``."""
     t, w = np.polynomial.legendre.leggauss(nodes)
@@ -231,6 +233,7 @@ def relu_least_squares(degree, a=1.0):
     return least_squares_fit(_relu, d, a, breakpoints=(0.0,), nodes=d // 2 + 2)
 
 
+@_one_blas_thread()  # eigenvalues of small companion matrices: threads would spin between them
 def _error_extremes(p, a: float) -> tuple[float, float]:
     """Smallest and largest value of ``p - relu`` on [-a, a]."""
     # p - relu is a polynomial on each side of 0: its extremes are at -a, 0, a
@@ -341,6 +344,7 @@ def relu_chebyshev(degree, a=1.0):
 BERNSTEIN_CONSTANT = 0.28016949902386913
 
 
+@_one_blas_thread()  # as _error_extremes
 def _error_candidates(p, a: float, grid: int = 0) -> np.ndarray:
     """Sorted points of [-a, a] where ``relu - p`` can have a local extremum.
 
