@@ -27,6 +27,8 @@ error measures return Python floats.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy
 from numpy.polynomial import Chebyshev, Legendre
@@ -755,14 +757,26 @@ def exact_least_squares(expr, x, degree, a=1):
     expr = _sympy_expr(expr, x)
     d = integer(degree, "degree", low=0)
     half = _sympy_half_width(a)
-    t = sympy.Dummy("t", real=True)
-    f = expr.subs(x, t).rewrite(sympy.Piecewise)
+    f = expr.subs(x, _T).rewrite(sympy.Piecewise)
     total = sympy.Integer(0)
     for k in range(d + 1):
-        pk = sympy.legendre(k, t / half)
-        ck = sympy.Rational(2 * k + 1, 2) / half * sympy.integrate(sympy.piecewise_fold(f * pk), (t, -half, half))
+        ck = sympy.Rational(2 * k + 1, 2) / half * _legendre_moment(f, k, half)
         total += ck * sympy.legendre(k, x / half)
     return sympy.expand(total)
+
+
+#: The variable of :func:`_legendre_moment` (one symbol, so that equal integrals are equal keys).
+_T = sympy.Dummy("t", real=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _legendre_moment(f, k, half):
+    r""":math:`\int_{-a}^{a} f(t) P_k(t/a)\, dt` by :func:`sympy.integrate` (``f`` a function of ``_T``).
+
+    Remembered: fits of degree :math:`d` and :math:`d + 1` share their first moments.
+    """
+    pk = sympy.legendre(k, _T / half)
+    return sympy.integrate(sympy.piecewise_fold(f * pk), (_T, -half, half))
 
 
 def exact_l2_error(p, x, a=1, target=None):
