@@ -27,10 +27,13 @@ error measures return Python floats.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy
 from numpy.polynomial import Chebyshev, Legendre
 
+from relu_book._blas import one_blas_thread
 from relu_book._validation import (
     as_float_array,
     choice,
@@ -89,6 +92,7 @@ def _series(p, name: str = "p"):
     return p
 
 
+@one_blas_thread()  # as _error_extremes
 def _gauss_pieces(a: float, breakpoints: list[float], nodes: int):
     """Gauss--Legendre nodes and weights on each piece of [-a, a] cut at ``breakpoints``."""
     t, w = np.polynomial.legendre.leggauss(nodes)
@@ -231,6 +235,7 @@ def relu_least_squares(degree, a=1.0):
     return least_squares_fit(_relu, d, a, breakpoints=(0.0,), nodes=d // 2 + 2)
 
 
+@one_blas_thread()  # eigenvalues of small companion matrices: threads would spin between them
 def _error_extremes(p, a: float) -> tuple[float, float]:
     """Smallest and largest value of ``p - relu`` on [-a, a]."""
     # p - relu is a polynomial on each side of 0: its extremes are at -a, 0, a
@@ -341,6 +346,7 @@ def relu_chebyshev(degree, a=1.0):
 BERNSTEIN_CONSTANT = 0.28016949902386913
 
 
+@one_blas_thread()  # as _error_extremes
 def _error_candidates(p, a: float, grid: int = 0) -> np.ndarray:
     """Sorted points of [-a, a] where ``relu - p`` can have a local extremum.
 
@@ -751,14 +757,26 @@ def exact_least_squares(expr, x, degree, a=1):
     expr = _sympy_expr(expr, x)
     d = integer(degree, "degree", low=0)
     half = _sympy_half_width(a)
-    t = sympy.Dummy("t", real=True)
-    f = expr.subs(x, t).rewrite(sympy.Piecewise)
+    f = expr.subs(x, _T).rewrite(sympy.Piecewise)
     total = sympy.Integer(0)
     for k in range(d + 1):
-        pk = sympy.legendre(k, t / half)
-        ck = sympy.Rational(2 * k + 1, 2) / half * sympy.integrate(sympy.piecewise_fold(f * pk), (t, -half, half))
+        ck = sympy.Rational(2 * k + 1, 2) / half * _legendre_moment(f, k, half)
         total += ck * sympy.legendre(k, x / half)
     return sympy.expand(total)
+
+
+#: The variable of :func:`_legendre_moment` (one symbol, so that equal integrals are equal keys).
+_T = sympy.Dummy("t", real=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _legendre_moment(f, k, half):
+    r""":math:`\int_{-a}^{a} f(t) P_k(t/a)\, dt` by :func:`sympy.integrate` (``f`` a function of ``_T``).
+
+    Remembered: fits of degree :math:`d` and :math:`d + 1` share their first moments.
+    """
+    pk = sympy.legendre(k, _T / half)
+    return sympy.integrate(sympy.piecewise_fold(f * pk), (_T, -half, half))
 
 
 def exact_l2_error(p, x, a=1, target=None):
@@ -792,6 +810,11 @@ def exact_l2_error(p, x, a=1, target=None):
     p = _sympy_expr(p, x, "p")
     f = sympy.Max(0, x) if target is None else _sympy_expr(target, x, "target")
     half = _sympy_half_width(a)
+    rational = p.is_polynomial(x) and (sympy.Poly(p, x).domain.is_QQ or sympy.Poly(p, x).domain.is_ZZ)
+    if target is None and half.is_Rational and rational:
+        # relu's pieces: the same rational number as sympy.integrate of the Piecewise (tested), without its search
+        left, right = sympy.Poly(p**2, x).integrate(), sympy.Poly((p - x) ** 2, x).integrate()
+        return sympy.sqrt(left.eval(0) - left.eval(-half) + right.eval(half) - right.eval(0))
     integrand = sympy.piecewise_fold(((p - f) ** 2).rewrite(sympy.Piecewise))
     return sympy.sqrt(sympy.simplify(sympy.integrate(integrand, (x, -half, half))))
 

@@ -28,6 +28,8 @@ answers exactly::
 
 from __future__ import annotations
 
+import functools
+
 import sympy
 
 from relu_book._validation import integer, sympy_expr, sympy_point, sympy_symbol
@@ -409,12 +411,18 @@ def breakpoints(expr, x):
     """
     expr = sympy_expr(expr, "expr")
     x = sympy_symbol(x, "x")
+    return list(_breakpoints(expr, x))
+
+
+@functools.lru_cache(maxsize=256)
+def _breakpoints(expr, x):
+    """:func:`breakpoints` as a tuple, remembered (the comparison table asks for each activation's several times)."""
     f = sympy.piecewise_fold(expr.rewrite(sympy.Piecewise))
     points = set()
     for rel in f.atoms(sympy.Rel):
         if x in rel.free_symbols:
             points |= {p for p in sympy.solve(sympy.Eq(rel.lhs, rel.rhs), x) if p.is_real}
-    return sorted(points, key=lambda p: float(p))
+    return tuple(sorted(points, key=lambda p: float(p)))
 
 
 def _same(a, b) -> bool:

@@ -148,8 +148,31 @@ def _normal_integral(g, lo, hi):
     Remembered: the activations share pieces (:math:`z \varphi` on
     :math:`(0, \infty)` is in every ReLU variant).
     """
+    known = _known_normal_integral(g, lo, hi)
+    if known is not None:
+        return known
     density = sympy.exp(-(_Z**2) / 2) / sympy.sqrt(2 * sympy.pi)
     return sympy.integrate(g * density, (_Z, lo, hi))
+
+
+def _known_normal_integral(g, lo, hi):
+    r""":math:`\int_{lo}^{hi} g\, \varphi` from an antiderivative when ``g`` is :math:`1` or :math:`z`, else ``None``.
+
+    .. math::
+
+        \int_l^u \varphi = \tfrac12 \Bigl[\operatorname{erf}\tfrac{z}{\sqrt2}\Bigr]_l^u, \quad
+        \int_l^u z \varphi = \bigl[-\varphi(z)\bigr]_l^u
+
+    (:math:`\operatorname{erf}(\pm\infty) = \pm 1`); the same values as
+    :func:`sympy.integrate` (tested), without its search for a method. (Not
+    :math:`e^{cz}`: its erf form simplifies to a different-looking sum.)
+    """
+    root2 = sympy.sqrt(2)
+    if g == 1:
+        return (sympy.erf(hi / root2) - sympy.erf(lo / root2)) / 2
+    if g == _Z:
+        return (sympy.exp(-(lo**2) / 2) - sympy.exp(-(hi**2) / 2)) / sympy.sqrt(2 * sympy.pi)
+    return None
 
 
 def normal_mean_exact(expr, x):

@@ -331,3 +331,23 @@ def test_exact_minimax_checks_its_arguments():
         ap.exact_minimax("x", 2)
     with pytest.raises(ValueError, match="positive"):
         ap.exact_minimax(x, 2, sympy.Symbol("b"))
+
+
+def test_exact_least_squares_is_the_same_when_its_moments_are_remembered():
+    x = sympy.Symbol("x", real=True)
+    ap._legendre_moment.cache_clear()
+    first = [ap.exact_least_squares(sympy.Max(0, x), x, d) for d in (3, 2)]
+    assert ap._legendre_moment.cache_info().hits == 3
+    assert [ap.exact_least_squares(sympy.Max(0, x), x, d) for d in (3, 2)] == first
+    t = sympy.Symbol("t", real=True)
+    for k in range(4):
+        direct = sympy.integrate(sympy.Max(0, t).rewrite(sympy.Piecewise) * sympy.legendre(k, t), (t, -1, 1))
+        assert ap._legendre_moment(sympy.Max(0, ap._T).rewrite(sympy.Piecewise), k, 1) == direct
+
+
+@pytest.mark.parametrize("a", [1, 2, sympy.Rational(1, 3)])
+def test_exact_l2_error_of_a_rational_polynomial_equals_the_piecewise_integral(a):
+    x = sympy.Symbol("x", real=True)
+    for p in (x / 2 + sympy.Rational(1, 4), sympy.Integer(3), x**3 - 2 * x + sympy.Rational(1, 7)):
+        integrand = sympy.piecewise_fold(((p - sympy.Max(0, x)) ** 2).rewrite(sympy.Piecewise))
+        assert ap.exact_l2_error(p, x, a) == sympy.sqrt(sympy.simplify(sympy.integrate(integrand, (x, -a, a))))

@@ -249,3 +249,10 @@ def test_one_sided_limits_by_pieces_equal_sympys_limits():
                 fast = _one_sided_limits_by_pieces(d, z, p)
                 slow = calculus.one_sided_limits(d, z, p)
                 assert all(_same(a, b) for a, b in zip(fast, slow)), (expr, p, fast, slow)
+
+
+def test_breakpoints_are_remembered_but_returned_as_a_new_list():
+    z = sympy.Symbol("z", real=True)
+    first = calculus.breakpoints(symbolic.relu6(z), z)
+    first.append(99)
+    assert calculus.breakpoints(symbolic.relu6(z), z) == [0, 6]

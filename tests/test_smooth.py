@@ -232,3 +232,23 @@ def test_normal_mean_exact_is_the_same_when_its_integrals_are_remembered():
     first = smooth.normal_mean_exact(symbolic.relu6(z), z)
     smooth._normal_integral.cache_clear()
     assert smooth.normal_mean_exact(symbolic.relu6(z), z) == first
+
+
+@pytest.mark.parametrize("g", ["one", "z"])
+@pytest.mark.parametrize(
+    "bounds", [(-sympy.oo, 0), (0, sympy.oo), (0, 6), (6, sympy.oo), (-sympy.oo, sympy.oo), (-1, 2)]
+)
+def test_known_normal_integrals_equal_sympys(g, bounds):
+    z = smooth._Z
+    g = sympy.Integer(1) if g == "one" else z
+    lo, hi = (sympy.sympify(b) for b in bounds)
+    known = smooth._known_normal_integral(g, lo, hi)
+    density = sympy.exp(-(z**2) / 2) / sympy.sqrt(2 * sympy.pi)
+    assert known is not None
+    assert sympy.simplify(known - sympy.integrate(g * density, (z, lo, hi))) == 0
+
+
+def test_known_normal_integral_leaves_other_integrands_to_sympy():
+    z = smooth._Z
+    assert smooth._known_normal_integral(sympy.exp(z), -sympy.oo, 0) is None
+    assert smooth._known_normal_integral(z**2, 0, sympy.oo) is None
