@@ -254,9 +254,12 @@ def born_dead_by_depth(depths, width, trials=10_000, seed=0, inputs=(1.0,), init
 
     .. math::
 
-        \hat p(d) = \frac{1}{T}\,\#\{t : \text{at every input, one of the layers }
-        1, \dots, d \text{ of network } t \text{ has all pre-activations} \le 0\},
-        \qquad T = \texttt{trials},\ d \in \texttt{depths}.
+        \begin{aligned}
+        \hat p(d) = \frac{1}{T}\,\#\{t :\ &\text{at every input, one of the layers } 1, \dots, d \\
+        &\text{of network } t \text{ has all pre-activations} \le 0\},
+        \end{aligned}
+
+    with :math:`T` = ``trials`` and :math:`d` in ``depths``.
 
     Parameters
     ----------

@@ -547,8 +547,10 @@ def precision_runs(dtype, seeds, *, steps=16, batch=32, hidden=(32, 32), lr=0.25
 
     .. math::
 
-        \texttt{precision\_runs}(d, [s_1, \dots, s_S])
-        = [\texttt{precision\_run}(d, s_1), \dots, \texttt{precision\_run}(d, s_S)]
+        \begin{aligned}
+        &\texttt{precision\_runs}(d, [s_1, \dots, s_S]) \\
+        &\quad = [\texttt{precision\_run}(d, s_1), \dots, \texttt{precision\_run}(d, s_S)]
+        \end{aligned}
 
     The same results, bit for bit, as one :func:`precision_run` per seed: the
     networks are independent and every operation is elementwise per network
@@ -573,7 +575,8 @@ def precision_runs(dtype, seeds, *, steps=16, batch=32, hidden=(32, 32), lr=0.25
     >>> runs = precision_runs("bfloat16", [0, 1], steps=2, batch=8, hidden=(8,))
     >>> [r.seed for r in runs]
     [0, 1]
-    >>> runs[1].zeros.tolist() == precision_run("bfloat16", 1, steps=2, batch=8, hidden=(8,)).zeros.tolist()
+    >>> alone = precision_run("bfloat16", 1, steps=2, batch=8, hidden=(8,))
+    >>> runs[1].zeros.tolist() == alone.zeros.tolist()
     True
     """
     dt = _dtype(dtype)

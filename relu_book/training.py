@@ -636,9 +636,12 @@ def convergence_race(X, labels, *, activations=("relu", "tanh"), lrs=(0.01, 0.03
     (['relu', 'tanh'], (2,))
     >>> race = convergence_race(X, labels, lrs=(0.1, 0.3), tuning_seeds=[9], seeds=[0, 1],
     ...                         threshold=0.6, max_epochs=30, curve_epochs=5)
-    >>> curves = training_error_curves("tanh", race["tanh"]["lr"], [0, 1], X, labels, epochs=5)
-    >>> race["tanh"]["curves"].shape, bool(np.array_equal(race["tanh"]["curves"], curves))
-    ((2, 5), True)
+    >>> lr = race["tanh"]["lr"]
+    >>> curves = training_error_curves("tanh", lr, [0, 1], X, labels, epochs=5)
+    >>> race["tanh"]["curves"].shape
+    (2, 5)
+    >>> bool(np.array_equal(race["tanh"]["curves"], curves))
+    True
     """
     if isinstance(activations, str):
         raise TypeError("activations must be a sequence of names, got a single str")
