@@ -133,6 +133,12 @@ def relu_grad(x, at_zero=0.0):
     """
     x = as_float_array(x)
     c = real_scalar(at_zero, "at_zero", low=0.0, high=1.0)
+    return result(_relu_grad_array(x, c))
+
+
+def _relu_grad_array(x: np.ndarray, c: float = 0.0) -> np.ndarray:
+    """:func:`relu_grad` of a float array ``x`` with ``at_zero=c``, without checking them
+    (for callers in inner loops, such as :class:`relu_book.nn.MLP`, that checked once)."""
     grad = np.empty_like(x)
     # One fused pass (comparison written straight into the float output);
     # this keeps relu_grad as fast as np.maximum(x, 0) on large arrays.
@@ -144,7 +150,7 @@ def relu_grad(x, at_zero=0.0):
             grad[x == 0] = c
     if x.size and np.isnan(np.max(x)):  # max propagates NaN: a cheap test
         grad = np.where(np.isnan(x), x, grad)
-    return result(grad)
+    return grad
 
 
 # --------------------------------------------------------------------- Leaky ReLU
@@ -1121,8 +1127,12 @@ def tanh_grad(x):
     array([1.])
     """
     x = as_float_array(x)
-    t = np.tanh(x)
-    return result(x.dtype.type(1) - t * t)
+    return result(_tanh_grad_from_value(np.tanh(x)))
+
+
+def _tanh_grad_from_value(t: np.ndarray) -> np.ndarray:
+    """:func:`tanh_grad` from :math:`t = \\tanh(x)` already computed: :math:`1 - t^2`, in ``t``'s dtype."""
+    return t.dtype.type(1) - t * t
 
 
 @_nan_in_nan_out

@@ -55,7 +55,15 @@ import numpy as np
 
 from relu_book._validation import as_float_array, boolean, choice, function, instance, random_seed, real_scalar
 from relu_book._validation import integer as _int
-from relu_book.activations import ACTIVATIONS, prelu, prelu_grad, rrelu, rrelu_grad
+from relu_book.activations import (
+    ACTIVATIONS,
+    _relu_grad_array,
+    _tanh_grad_from_value,
+    prelu,
+    prelu_grad,
+    rrelu,
+    rrelu_grad,
+)
 from relu_book.registry import REGISTRY
 
 __all__ = [
@@ -162,13 +170,13 @@ def _class_labels(Y, batch: int, n_out: int, dtype) -> np.ndarray:
 
 # ----------------------------------------------------------------- activations
 
-#: Activations whose forward and backward passes :class:`MLP` computes inline,
-#: with exactly the operations of :func:`relu_book.activations.relu`,
-#: :func:`~relu_book.activations.relu_grad`, :func:`~relu_book.activations.tanh`
-#: and :func:`~relu_book.activations.tanh_grad` (so the results are the same bit
-#: for bit) but without their argument checks, and with tanh's derivative taken
-#: from the forward pass's output, :math:`1 - h^2`, instead of recomputing
-#: :math:`h = \tanh(z)`. None of these operations warns on inf or NaN (the
+#: Activations whose forward and backward passes :class:`MLP` computes inline:
+#: with the operations of :func:`relu_book.activations.relu` and
+#: :func:`~relu_book.activations.tanh`, and the private kernels behind
+#: :func:`~relu_book.activations.relu_grad` and :func:`~relu_book.activations.tanh_grad`
+#: (so the results are the same bit for bit), but without their argument
+#: checks, and with tanh's derivative taken from the forward pass's output,
+#: :math:`1 - h^2`, instead of recomputing :math:`h = \tanh(z)`. None of these operations warns on inf or NaN (the
 #: public functions silence numpy's warnings).
 _INLINE = ("relu", "tanh")
 
@@ -190,13 +198,9 @@ def _inline_forward(kind: str, z: np.ndarray) -> np.ndarray:
 
 def _inline_backward(kind: str, z: np.ndarray, h: np.ndarray, grad_h: np.ndarray) -> np.ndarray:
     """``grad_h * f'(z)`` with ``h = f(z)`` from the forward pass, as :func:`_inline_forward` computed it."""
-    if kind == "relu":  # relu_grad(z), at_zero=0: 1 where z > 0, else 0, NaN where z is NaN
-        grad = np.empty_like(z)
-        np.greater(z, 0, out=grad, casting="unsafe")
-        if z.size and np.isnan(np.max(z)):
-            grad = np.where(np.isnan(z), z, grad)
-        return grad_h * grad
-    return grad_h * (z.dtype.type(1) - h * h)  # tanh_grad(z) = 1 - tanh(z)**2, with tanh(z) = h
+    if kind == "relu":  # relu_grad(z) with its default at_zero=0
+        return grad_h * _relu_grad_array(z)
+    return grad_h * _tanh_grad_from_value(h)  # tanh_grad(z) = 1 - tanh(z)**2, with tanh(z) = h
 
 
 def _identity(x):
