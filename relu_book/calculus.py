@@ -67,14 +67,21 @@ def _one_sided_limits_by_pieces(f, x, point):
     k = sympy.Dummy("k", positive=True)
     limits = []
     for side in (-1, 1):
-        piece = sympy.piecewise_fold(f.subs(x, point + side * k))
-        value = None
-        if not piece.has(sympy.Piecewise) and piece.is_meromorphic(k, 0):
-            value = piece.subs(k, 0)
-            if not value.is_finite:
-                value = None
+        piece, value = _side_piece(f, x, point, side, k)
         limits.append(value if value is not None else sympy.limit(piece, k, 0, "+"))
     return tuple(limits)
+
+
+def _side_piece(f, x, point, side: int, k):
+    """The ``Piecewise``-folded :math:`f(p + \\mathrm{side} \\cdot k)`, and its value at :math:`k = 0`
+    if it is one analytic piece there (``is_meromorphic`` with a finite value; its limit is then
+    that value), else ``None``. The one test of "analytic at the point" for the shortcuts of
+    :func:`_one_sided_limits_by_pieces` and :func:`_one_sided_derivatives_by_branches`."""
+    piece = sympy.piecewise_fold(f.subs(x, point + side * k))
+    if piece.has(sympy.Piecewise) or not piece.is_meromorphic(k, 0):
+        return piece, None
+    value = piece.subs(k, 0)
+    return piece, (value if value.is_finite else None)
 
 
 def one_sided_limits(expr, x, point):
@@ -244,12 +251,10 @@ def _one_sided_derivatives_by_branches(expr, x, point):
     k = sympy.Dummy("k", positive=True)
     slopes = []
     for side in (-1, 1):
-        piece = sympy.piecewise_fold(f.subs(x, point + side * k))
+        piece, at = _side_piece(f, x, point, side, k)
         slope = None
-        if not piece.has(sympy.Piecewise) and piece.is_meromorphic(k, 0):
-            at = piece.subs(k, 0)
-            if at.is_finite and (at - value).is_zero:
-                slope = side * sympy.diff(piece, k).subs(k, 0)
+        if at is not None and (at - value).is_zero:
+            slope = side * sympy.diff(piece, k).subs(k, 0)
         slopes.append(slope if slope is not None else _limit_from(quotient, x, point, side))
     return tuple(slopes)
 
