@@ -865,8 +865,10 @@ def exact_max_error(p, x, a=1):
         for r in set(poly.real_roots()):
             if lo < r < hi:
                 candidates.append((r, p.subs(x, r) - shift * r))
-    where, err = max(candidates, key=lambda c: sympy.N(sympy.Abs(c[1]), 30))
-    return sympy.simplify(sympy.Abs(err)), where
+    # compared by 30-digit values; |err| by the sign of its value (sympy.Abs would
+    # try to prove the sign of a CRootOf expression)
+    value, where, err = max(((sympy.N(e, 30), w, e) for w, e in candidates), key=lambda c: abs(c[0]))
+    return sympy.simplify(-err if value < 0 else err), where
 
 
 def exact_minimax(x, degree, a=1):

@@ -156,22 +156,29 @@ def _normal_integral(g, lo, hi):
 
 
 def _known_normal_integral(g, lo, hi):
-    r""":math:`\int_{lo}^{hi} g\, \varphi` from an antiderivative when ``g`` is :math:`1` or :math:`z`, else ``None``.
+    r""":math:`\int_{lo}^{hi} g\, \varphi` from an antiderivative when ``g`` is :math:`1`, :math:`z` or :math:`e^{cz}`, else ``None``.
 
     .. math::
 
         \int_l^u \varphi = \tfrac12 \Bigl[\operatorname{erf}\tfrac{z}{\sqrt2}\Bigr]_l^u, \quad
-        \int_l^u z \varphi = \bigl[-\varphi(z)\bigr]_l^u
+        \int_l^u z \varphi = \bigl[-\varphi(z)\bigr]_l^u, \quad
+        \int_l^u e^{cz} \varphi = \tfrac12 e^{c^2/2}
+            \Bigl[\operatorname{erf}\tfrac{z - c}{\sqrt2}\Bigr]_l^u
 
-    (:math:`\operatorname{erf}(\pm\infty) = \pm 1`); the same values as
-    :func:`sympy.integrate` (tested), without its search for a method. (Not
-    :math:`e^{cz}`: its erf form simplifies to a different-looking sum.)
+    (:math:`\operatorname{erf}(\pm\infty) = \pm 1`; the last by completing
+    the square, :math:`cz - z^2/2 = c^2/2 - (z - c)^2/2`, for a number
+    :math:`c`). The same values as :func:`sympy.integrate` (tested), without
+    its search for a method (a second, for :math:`e^z`, through Meijer G-functions).
     """
     root2 = sympy.sqrt(2)
     if g == 1:
         return (sympy.erf(hi / root2) - sympy.erf(lo / root2)) / 2
     if g == _Z:
         return (sympy.exp(-(lo**2) / 2) - sympy.exp(-(hi**2) / 2)) / sympy.sqrt(2 * sympy.pi)
+    if g.func == sympy.exp:
+        c = sympy.cancel(g.args[0] / _Z)
+        if c.is_number and c.is_real:
+            return sympy.expand(sympy.exp(c**2 / 2) * (sympy.erf((hi - c) / root2) - sympy.erf((lo - c) / root2)) / 2)
     return None
 
 
@@ -186,8 +193,10 @@ def normal_mean_exact(expr, x):
     :math:`f(z) + f(-z)` simplifies to a constant
     :math:`c` (sigmoid, tanh), then :math:`E[f(Z)] = c/2` because :math:`Z`
     and :math:`-Z` have the same law. Otherwise each piece between the
-    :func:`~relu_book.calculus.breakpoints` is integrated against the normal density by
-    :func:`sympy.integrate` (constant factors pulled out first). ``None`` is
+    :func:`~relu_book.calculus.breakpoints` is integrated against the normal density,
+    term by term with constant factors pulled out: by an antiderivative for
+    :math:`1`, :math:`z` and :math:`e^{cz}`, else by :func:`sympy.integrate`;
+    the simplified sum is returned expanded. ``None`` is
     returned if an integral stays unevaluated. This can be slow (seconds) for
     functions without a closed form (softplus, SiLU); the comparison table
     uses quadrature for those without asking sympy.
@@ -238,7 +247,8 @@ def normal_mean_exact(expr, x):
             if piece.has(sympy.Integral):
                 return None
             total += coeff * piece
-    return sympy.simplify(total).subs(constants)
+    # expanded: a sum of terms, the same form whichever route found the integrals
+    return sympy.expand(sympy.simplify(total)).subs(constants)
 
 
 # ------------------------------------------------------------------------- SELU
