@@ -235,7 +235,10 @@ def test_normal_mean_exact_is_the_same_when_its_integrals_are_remembered():
     assert smooth.normal_mean_exact(symbolic.relu6(z), z) == first
 
 
-@pytest.mark.parametrize("g", ["1", "z", "exp(z)", "exp(-z/2)", "exp(2*z)"])
+@pytest.mark.parametrize(
+    "g", ["1", "z", "exp(z)", "exp(-z/2)", "exp(2*z)", "exp(-z**2/4)", "exp(z**2/4 + z - 1)",
+          "z*erf(sqrt(2)*z/2)", "z*erf(-3*z)"]
+)
 @pytest.mark.parametrize(
     "bounds", [(-sympy.oo, 0), (0, sympy.oo), (0, 6), (6, sympy.oo), (-sympy.oo, sympy.oo), (-1, 2)]
 )
@@ -256,5 +259,7 @@ def test_known_normal_integrals_equal_quadrature_to_40_digits(g, bounds):
 def test_known_normal_integral_leaves_other_integrands_to_sympy():
     z = smooth._Z
     assert smooth._known_normal_integral(z**2, 0, sympy.oo) is None
-    assert smooth._known_normal_integral(sympy.exp(z**2 / 4), 0, 1) is None
+    assert smooth._known_normal_integral(sympy.exp(z**2 / 2), 0, 1) is None  # not integrable on the line
+    assert smooth._known_normal_integral(sympy.exp(z**3), 0, 1) is None
+    assert smooth._known_normal_integral(z * sympy.erf(z**2), 0, 1) is None
     assert smooth._known_normal_integral(sympy.exp(sympy.I * z), 0, 1) is None
