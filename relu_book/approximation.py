@@ -868,7 +868,9 @@ def exact_max_error(p, x, a=1):
     # compared by 30-digit values; |err| by the sign of its value (sympy.Abs would
     # try to prove the sign of a CRootOf expression)
     value, where, err = max(((sympy.N(e, 30), w, e) for w, e in candidates), key=lambda c: abs(c[0]))
-    return sympy.simplify(-err if value < 0 else err), where
+    err = -err if value < 0 else err
+    # a polynomial in a CRootOf is left as it is: sympy.simplify takes a second to change nothing
+    return (err if err.has(sympy.CRootOf) else sympy.simplify(err)), where
 
 
 def exact_minimax(x, degree, a=1):
