@@ -47,6 +47,12 @@ SLOW_TESTS = (
     # notebook cells executed again outside nbval (frameworks, TenSEAL)
     "tests/test_framework_listings.py::",
     "tests/test_encrypted_inference.py::test_encrypted_cells_",
+    # against PyTorch, JAX, Keras and TensorFlow: importing each takes seconds, and
+    # Keras builds a graph per case
+    "tests/test_frameworks.py::",
+    "tests/test_activations.py::test_every_activation_and_gradient_matches_torch_autograd",
+    # the PDF edition, built by `make pdf` (each test reads the whole PDF)
+    "tests/test_pdf.py::",
     # sympy: smooth.activation_table() and registry.kink_table() take seconds, once per module
     "tests/test_smooth.py::test_table_",
     "tests/test_registry.py::test_kink_table_",
@@ -56,6 +62,7 @@ SLOW_TESTS = (
     "tests/test_smooth.py::test_exact_normal_means_agree_with_quadrature",
     "tests/test_calculus.py::test_softplus_cut_over_is_a_jump_with_infinite_right_quotient",
     "tests/test_approximation.py::test_numeric_least_squares_fits_agree_with_sympy",
+    "tests/test_smooth.py::test_limits_at_infinity_by_substitution_or_gruntz_equal_sympys_limits[gelu (tanh)]",
     # properties over every activation and dtype, or against mpmath (the activations'
     # own central-difference property stays in the fast loop)
     "tests/test_activations.py::test_dtype_and_shape_are_preserved",
