@@ -206,7 +206,10 @@ def _density(t):
 
 
 def _gaussian_integral(exponent, lo, hi):
-    r""":math:`\int_l^u e^{q(z)} \varphi(z)\, dz` for a quadratic :math:`q` with numeric coefficients, else ``None`` (see :func:`_known_normal_integral`)."""
+    r""":math:`\int_l^u e^{q(z)} \varphi(z)\, dz` for a quadratic :math:`q` with numeric coefficients, else ``None``.
+
+    The formula and its condition :math:`A > 0` are in :func:`_known_normal_integral`.
+    """
     if not exponent.is_polynomial(_Z):
         return None
     poly = sympy.Poly(exponent, _Z)
