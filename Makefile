@@ -21,8 +21,12 @@ BUILD  := _build/html
 STUDENT_BUILD := _build/student/_build/html
 PDF    := _build/latex/gradient-of-relu.pdf
 # pytest-xdist workers for `make test` and `make check`; JOBS=0 runs in one process.
+# `make test` sends each file to one worker (a notebook's cells run in order, in
+# one kernel); `make check`, which has no notebooks, sends single tests, so that
+# the workers finish together.
 JOBS   ?= 2
-PYTEST := $(BIN)/python -m pytest -rs $(if $(filter 0,$(JOBS)),,-n $(JOBS) --dist loadfile)
+PYTEST_IN = $(BIN)/python -m pytest -rs $(if $(filter 0,$(JOBS)),,-n $(JOBS) --dist $(1))
+PYTEST := $(call PYTEST_IN,loadfile)
 # What `make lint` checks (the chapters are checked by nbqa).
 LINTED := relu_book tests scripts benchmarks _ext conftest.py
 # Extras locked by `make lock`: every extra in pyproject.toml, installed or not.
@@ -88,7 +92,7 @@ test: lint html student
 
 # The fast loop: everything not marked slow (see conftest.py), in about a minute.
 check: lint
-	$(PYTEST) -m "not slow" --hypothesis-profile=fast tests relu_book
+	$(call PYTEST_IN,load) -m "not slow" --hypothesis-profile=fast tests relu_book
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py
