@@ -189,11 +189,12 @@ def _inline_kind(layer) -> str | None:
     return kind
 
 
-def _inline_forward(kind: str, z: np.ndarray) -> np.ndarray:
-    """``relu(z)`` or ``tanh(z)`` of :mod:`relu_book.activations`, for a 2-d float array ``z``."""
+def _inline_forward(kind: str, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``relu(z)`` or ``tanh(z)`` of :mod:`relu_book.activations`, for a float array ``z``; into ``out`` if given
+    (which may be ``z`` itself: the same values, without a new array)."""
     if kind == "relu":
-        return np.maximum(z, z.dtype.type(0))
-    return np.tanh(z)
+        return np.maximum(z, z.dtype.type(0), out=out)
+    return np.tanh(z, out=out)
 
 
 def _inline_backward(kind: str, z: np.ndarray, h: np.ndarray, grad_h: np.ndarray) -> np.ndarray:
