@@ -787,7 +787,7 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
                     pre.append(Z)
                     inputs.append(H)
                 step_outputs.append((H, Y_batch))
-                delta = np.stack([mse.gradient(H[j], Y_batch[j]) for j in range(len(alive))])
+                delta = mse.gradient(H, Y_batch)  # of every slice, elementwise: the same numbers
                 grads = [None] * len(Ws)
                 act_grads = [[{}] * len(alive) for _ in range(last)]
                 for i in range(last, -1, -1):
@@ -821,11 +821,13 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
                         for name, g in layer_grads.items():
                             layer.params[name] -= steps[k] * g
             keep = []
+            finite = np.ones(len(alive), dtype=bool)  # the stacked parameters of each slice, checked at once
+            for a in [*Ws, *bs, *slopes.values()]:
+                finite &= np.isfinite(a).reshape(len(alive), -1).all(axis=1)
             for j, k in enumerate(alive):
                 params = [p for i, layer in enumerate(models[k].activation_layers) if i not in slopes
                           for p in layer.params.values()]
-                params += [a[j] for a in slopes.values()]
-                stopped[k] = not _finite([*(W[j] for W in Ws), *(b[j] for b in bs), *params])
+                stopped[k] = not (finite[j] and _finite(params))
                 if stopped[k] or epoch == epochs - 1:  # the model's last epoch: its mean loss over the steps
                     losses[k] = np.mean([mse.value(out[j], target[j]) for out, target in step_outputs])
                 if not stopped[k]:

@@ -506,7 +506,8 @@ def _mse(output: np.ndarray, Y: np.ndarray) -> float:
 
 
 def _mse_grad(output: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    return (output - Y) / output.shape[0]
+    """(output - Y) / batch; for a stack of outputs (models, batch, n_out), that of every slice at once."""
+    return (output - Y) / output.shape[-2]
 
 
 def _softmax_parts(output: np.ndarray):
