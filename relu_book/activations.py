@@ -291,7 +291,15 @@ def prelu(x, weight):
     """
     x = as_float_array(x)
     w = _prelu_weight(x, weight)
-    return result(np.where(x > 0, x, x * w))
+    return result(_prelu_array(x, w))
+
+
+def _prelu_array(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """:func:`prelu` of a float array ``x`` with slopes ``w`` already of its dtype and broadcasting to its
+    shape, without checking them (for callers in inner loops, such as :class:`relu_book.nn.PReLU`, whose
+    arrays are right by construction). Like numpy, it warns about an overflow in ``x * w``; :func:`prelu`
+    silences that."""
+    return np.where(x > 0, x, x * w)
 
 
 @_nan_in_nan_out
@@ -333,9 +341,15 @@ def prelu_grad(x, weight):
     """
     x = as_float_array(x)
     w = _prelu_weight(x, weight)
+    grad_x, grad_w = _prelu_grad_arrays(x, w)
+    return result(grad_x), result(grad_w)
+
+
+def _prelu_grad_arrays(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`prelu_grad` of a float array ``x`` with slopes ``w``, unchecked, as :func:`_prelu_array`."""
     grad_x = np.where(x > 0, x.dtype.type(1), w)
     grad_w = np.minimum(x, x.dtype.type(0))
-    return result(_keep_nan(x, grad_x)), result(grad_w)
+    return _keep_nan(x, grad_x), grad_w
 
 
 # ------------------------------------------------------------------------- RReLU

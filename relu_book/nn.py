@@ -57,6 +57,8 @@ from relu_book._validation import as_float_array, boolean, choice, function, ins
 from relu_book._validation import integer as _int
 from relu_book.activations import (
     ACTIVATIONS,
+    _prelu_array,
+    _prelu_grad_arrays,
     _relu_grad_array,
     _tanh_grad_from_value,
     prelu,
@@ -365,17 +367,39 @@ class PReLU(Activation):
         size = 1 if prelu_mode == "shared" else self.n_units
         self.params = {"weight": np.full(size, prelu_init, dtype=np.dtype(dtype))}
 
+    def _own_slopes(self, z):
+        """The slopes if :func:`relu_book.activations.prelu`'s checks would pass them unchanged (an array of
+        ``z``'s float dtype and of the shape ``__init__`` gave it, as training keeps it, with ``z`` an array
+        of ``n_units`` columns): then the unchecked kernels compute the same numbers. Else None."""
+        w = self.params["weight"]
+        if (type(z) is np.ndarray and type(w) is np.ndarray and z.ndim >= 1 and z.shape[-1] == self.n_units
+                and w.dtype == z.dtype and w.shape == (1 if self.mode == "shared" else self.n_units,)):
+            return w
+        return None
+
+    def _partials(self, z):
+        """``prelu_grad(z, slopes)``, by the kernel when :meth:`_own_slopes` allows."""
+        w = self._own_slopes(z)
+        if w is None:
+            return prelu_grad(z, self.params["weight"])
+        with np.errstate(invalid="ignore", over="ignore"):  # as prelu_grad
+            return _prelu_grad_arrays(z, w)
+
     def forward(self, z):
         """Return :math:`\\max(0, z) + a \\min(0, z)`, elementwise (a diverged slope propagates inf/NaN)."""
-        return prelu(z, self.params["weight"])
+        w = self._own_slopes(z)
+        if w is None:
+            return prelu(z, self.params["weight"])
+        with np.errstate(invalid="ignore", over="ignore"):  # as prelu
+            return _prelu_array(z, w)
 
     def derivative(self, z):
         """Return :math:`\\partial f/\\partial z`: 1 where :math:`z > 0`, the slope elsewhere."""
-        return prelu_grad(z, self.params["weight"])[0]
+        return self._partials(z)[0]
 
     def backward(self, z, grad_h):
         """Return ``(grad_z, {"weight": dL/da})``, summing over the batch (and the units if shared)."""
-        grad_x, partial_a = prelu_grad(z, self.params["weight"])
+        grad_x, partial_a = self._partials(z)
         grad_a = grad_h * partial_a
         grad_w = np.sum(grad_a).reshape(1) if self.mode == "shared" else np.sum(grad_a, axis=0)
         return grad_h * grad_x, {"weight": grad_w}
