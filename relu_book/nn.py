@@ -53,14 +53,26 @@ from typing import NamedTuple
 
 import numpy as np
 
-from relu_book._validation import as_float_array, boolean, choice, function, instance, random_seed, real_scalar
+from relu_book._validation import (
+    as_float_array,
+    boolean,
+    choice,
+    function,
+    in_dtype,
+    instance,
+    random_seed,
+    real_scalar,
+)
 from relu_book._validation import integer as _int
 from relu_book.activations import (
     ACTIVATIONS,
+    _leaky_relu_array,
+    _leaky_relu_grad_array,
     _prelu_array,
     _prelu_grad_arrays,
     _relu_grad_array,
     _tanh_grad_from_value,
+    leaky_relu,
     prelu,
     prelu_grad,
     rrelu,
@@ -275,6 +287,9 @@ class Activation:
         if type(self) is Activation and name in _INLINE:
             # MLP's passes compute these two inline (see _INLINE); a subclass keeps its own methods
             self._inline = name
+        if f is leaky_relu:  # its slope checked and cast to the model's dtype once, for _leaky_slope
+            a = real_scalar(self.kwargs.get("negative_slope", 0.01), "negative_slope")
+            self._leaky = (dict(self.kwargs), np.dtype(dtype), a, in_dtype(a, "negative_slope", dtype))
 
     #: Training mode (True) or evaluation mode (False); only stochastic
     #: activations such as :class:`RReLU` behave differently. Set through
@@ -285,18 +300,40 @@ class Activation:
     rng: np.random.Generator | None = None
     # "relu" or "tanh" when MLP's passes may compute the layer inline (set in __init__)
     _inline: str | None = None
+    # for leaky_relu: (kwargs, dtype, slope as a float, slope in dtype), checked in __init__
+    _leaky: tuple | None = None
+
+    def _leaky_slope(self, z):
+        """``(a, slope)`` for the kernels of leaky_relu, if ``z`` is an array of the dtype they were cast to in
+        ``__init__`` and ``kwargs`` are unchanged (the checks would give the same numbers); else None."""
+        leaky = self._leaky
+        if (leaky is not None and type(z) is np.ndarray and z.ndim >= 1 and z.dtype == leaky[1]
+                and self.kwargs == leaky[0]):
+            return leaky[2], leaky[3]
+        return None
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         """Return :math:`f(z)`, elementwise, in the dtype of ``z``."""
+        slope = self._leaky_slope(z)
+        if slope is not None:
+            with np.errstate(invalid="ignore", over="ignore"):  # as leaky_relu
+                return _leaky_relu_array(z, *slope)
         return self._f(z, **self.kwargs)
+
+    def _derivative(self, z):
+        slope = self._leaky_slope(z)
+        if slope is not None:
+            with np.errstate(invalid="ignore", over="ignore"):  # as leaky_relu_grad
+                return _leaky_relu_grad_array(z, slope[1])
+        return self._df(z, **self.kwargs)
 
     def derivative(self, z: np.ndarray) -> np.ndarray:
         """Return :math:`f'(z)`, elementwise: the diagonal of the layer's Jacobian."""
-        return self._df(z, **self.kwargs)
+        return self._derivative(z)
 
     def backward(self, z: np.ndarray, grad_h: np.ndarray):
         """Return ``(grad_z, param_grads)`` given the upstream gradient ``grad_h``."""
-        return grad_h * self._df(z, **self.kwargs), {}
+        return grad_h * self._derivative(z), {}
 
     def __repr__(self) -> str:
         args = "".join(f", {k}={v!r}" for k, v in self.kwargs.items())
