@@ -187,15 +187,22 @@ def leaky_relu(x, negative_slope=0.01):
     """
     x = as_float_array(x)
     a = real_scalar(negative_slope, "negative_slope")
-    slope = in_dtype(a, "negative_slope", x.dtype)
+    return result(_leaky_relu_array(x, a, in_dtype(a, "negative_slope", x.dtype)))
+
+
+def _leaky_relu_array(x: np.ndarray, a: float, slope: np.ndarray) -> np.ndarray:
+    """:func:`leaky_relu` of a float array ``x``, with ``a`` the checked ``negative_slope`` and ``slope`` the
+    same in ``x``'s dtype (:func:`~relu_book._validation.in_dtype`), without checking them (for callers in
+    inner loops, such as :class:`relu_book.nn.Activation`, that checked once). Like numpy, it warns about
+    an overflow in ``x * slope``; :func:`leaky_relu` silences that."""
     if a == 0:
-        return result(np.maximum(x, x.dtype.type(0)))
+        return np.maximum(x, x.dtype.type(0))
     out = np.asarray(np.multiply(x, slope))  # two in-place passes instead of np.where's three
     if a <= 1:
         np.maximum(out, x, out=out)
     else:
         np.minimum(out, x, out=out)
-    return result(out)
+    return out
 
 
 @_nan_in_nan_out
@@ -230,8 +237,13 @@ def leaky_relu_grad(x, negative_slope=0.01):
     """
     x = as_float_array(x)
     slope = in_dtype(real_scalar(negative_slope, "negative_slope"), "negative_slope", x.dtype)
+    return result(_leaky_relu_grad_array(x, slope))
+
+
+def _leaky_relu_grad_array(x: np.ndarray, slope: np.ndarray) -> np.ndarray:
+    """:func:`leaky_relu_grad` of a float array ``x``, with ``slope`` as in :func:`_leaky_relu_array`, unchecked."""
     grad = np.where(x > 0, x.dtype.type(1), slope)
-    return result(_keep_nan(x, grad))
+    return _keep_nan(x, grad)
 
 
 # ------------------------------------------------------------------------- PReLU
@@ -291,7 +303,15 @@ def prelu(x, weight):
     """
     x = as_float_array(x)
     w = _prelu_weight(x, weight)
-    return result(np.where(x > 0, x, x * w))
+    return result(_prelu_array(x, w))
+
+
+def _prelu_array(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """:func:`prelu` of a float array ``x`` with slopes ``w`` already of its dtype and broadcasting to its
+    shape, without checking them (for callers in inner loops, such as :class:`relu_book.nn.PReLU`, whose
+    arrays are right by construction). Like numpy, it warns about an overflow in ``x * w``; :func:`prelu`
+    silences that."""
+    return np.where(x > 0, x, x * w)
 
 
 @_nan_in_nan_out
@@ -333,9 +353,15 @@ def prelu_grad(x, weight):
     """
     x = as_float_array(x)
     w = _prelu_weight(x, weight)
+    grad_x, grad_w = _prelu_grad_arrays(x, w)
+    return result(grad_x), result(grad_w)
+
+
+def _prelu_grad_arrays(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`prelu_grad` of a float array ``x`` with slopes ``w``, unchecked, as :func:`_prelu_array`."""
     grad_x = np.where(x > 0, x.dtype.type(1), w)
     grad_w = np.minimum(x, x.dtype.type(0))
-    return result(_keep_nan(x, grad_x)), result(grad_w)
+    return _keep_nan(x, grad_x), grad_w
 
 
 # ------------------------------------------------------------------------- RReLU

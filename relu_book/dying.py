@@ -36,8 +36,8 @@ import numpy as np
 from relu_book._validation import as_float_array, instance, real_scalar, sequence
 from relu_book._validation import integer as _int
 from relu_book._validation import seed_list as _seeds
-from relu_book.activations import prelu, prelu_grad, rrelu_grad
-from relu_book.nn import LOSSES, MLP, Activation, PReLU, RReLU, train
+from relu_book.activations import _prelu_array, _prelu_grad_arrays, rrelu_grad
+from relu_book.nn import LOSSES, MLP, Activation, PReLU, RReLU, _inline_backward, _inline_forward, _inline_kind, train
 
 __all__ = [
     "born_dead_probability_exact",
@@ -720,8 +720,9 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
     The weights and biases of the models are stacked along a first axis, and each step does, on every slice,
     exactly the operations of :func:`relu_book.nn.train_step` in the same order (the matrix products are
     batched, one per slice). The activations are nn's: a layer without parameters or state is applied to the
-    whole stack; PReLU's slopes are stacked like the weights and applied by
-    :func:`relu_book.activations.prelu` and :func:`~relu_book.activations.prelu_grad`, with the sums of
+    whole stack (relu and tanh inline, as :class:`relu_book.nn.MLP` computes them); PReLU's slopes are stacked
+    like the weights and applied by the kernels of :func:`relu_book.activations.prelu` and
+    :func:`~relu_book.activations.prelu_grad`, with the sums of
     :meth:`relu_book.nn.PReLU.backward` taken per slice; RReLU draws its random slopes from each model's own
     layer's generator on its slice (:func:`relu_book.activations.rrelu`, as :meth:`relu_book.nn.RReLU.forward`
     in training mode) and multiplies the backward pass by them (:func:`~relu_book.activations.rrelu_grad`);
@@ -742,6 +743,7 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
     X = X.astype(first.dtype, copy=False)
     Y = mse.targets(Y, X.shape[0], first.layer_sizes[-1], first.dtype)
     shared = [type(layer) is Activation for layer in first.activation_layers]  # one layer for every slice
+    kinds = [_inline_kind(layer) for layer in first.activation_layers]  # relu and tanh: computed as MLP does
     # PReLU: the slopes of the models stacked, (models, 1, units or 1), applied as PReLU.forward/backward do
     slopes = {i: np.stack([m.activation_layers[i].params["weight"] for m in models])[:, None, :]
               for i, layer in enumerate(first.activation_layers) if type(layer) is PReLU}
@@ -776,9 +778,9 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
                     if i == last:
                         H = Z
                     elif shared[i]:
-                        H = first.activation_layers[i].forward(Z)
+                        H = first.activation_layers[i].forward(Z) if kinds[i] is None else _inline_forward(kinds[i], Z)
                     elif i in slopes:
-                        H = prelu(Z, slopes[i])
+                        H = _prelu_array(Z, slopes[i])  # prelu's kernel: the slopes are stacked in Z's dtype
                     elif i in drawn:
                         H, drawn[i] = _rrelu_training(Z, own[i])
                     else:
@@ -787,17 +789,19 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
                     pre.append(Z)
                     inputs.append(H)
                 step_outputs.append((H, Y_batch))
-                delta = np.stack([mse.gradient(H[j], Y_batch[j]) for j in range(len(alive))])
+                delta = mse.gradient(H, Y_batch)  # of every slice, elementwise: the same numbers
                 grads = [None] * len(Ws)
                 act_grads = [[{}] * len(alive) for _ in range(last)]
                 for i in range(last, -1, -1):
                     grads[i] = (np.swapaxes(inputs[i], 1, 2) @ delta, delta.sum(axis=1))
                     if i > 0:
                         grad_h = delta @ np.swapaxes(Ws[i], 1, 2)
-                        if shared[i - 1]:
+                        if shared[i - 1] and kinds[i - 1] is not None:
+                            delta = _inline_backward(kinds[i - 1], pre[i - 1], inputs[i], grad_h)
+                        elif shared[i - 1]:
                             delta, _ = first.activation_layers[i - 1].backward(pre[i - 1], grad_h)
                         elif i - 1 in slopes:
-                            grad_z, partial_a = prelu_grad(pre[i - 1], slopes[i - 1])
+                            grad_z, partial_a = _prelu_grad_arrays(pre[i - 1], slopes[i - 1])
                             grad_a = grad_h * partial_a  # summed over the batch (and the units if shared)
                             grad_a = grad_a.sum(axis=1) if unit[i - 1] else grad_a.reshape(len(alive), -1).sum(axis=1)
                             act_grads[i - 1] = grad_a.reshape(len(alive), 1, -1)
@@ -821,11 +825,13 @@ def _train_stacked(models, seeds, X, Y, lrs, epochs, batch_size) -> list[tuple[f
                         for name, g in layer_grads.items():
                             layer.params[name] -= steps[k] * g
             keep = []
+            finite = np.ones(len(alive), dtype=bool)  # the stacked parameters of each slice, checked at once
+            for a in [*Ws, *bs, *slopes.values()]:
+                finite &= np.isfinite(a).reshape(len(alive), -1).all(axis=1)
             for j, k in enumerate(alive):
                 params = [p for i, layer in enumerate(models[k].activation_layers) if i not in slopes
                           for p in layer.params.values()]
-                params += [a[j] for a in slopes.values()]
-                stopped[k] = not _finite([*(W[j] for W in Ws), *(b[j] for b in bs), *params])
+                stopped[k] = not (finite[j] and _finite(params))
                 if stopped[k] or epoch == epochs - 1:  # the model's last epoch: its mean loss over the steps
                     losses[k] = np.mean([mse.value(out[j], target[j]) for out, target in step_outputs])
                 if not stopped[k]:

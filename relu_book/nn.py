@@ -53,12 +53,26 @@ from typing import NamedTuple
 
 import numpy as np
 
-from relu_book._validation import as_float_array, boolean, choice, function, instance, random_seed, real_scalar
+from relu_book._validation import (
+    as_float_array,
+    boolean,
+    choice,
+    function,
+    in_dtype,
+    instance,
+    random_seed,
+    real_scalar,
+)
 from relu_book._validation import integer as _int
 from relu_book.activations import (
     ACTIVATIONS,
+    _leaky_relu_array,
+    _leaky_relu_grad_array,
+    _prelu_array,
+    _prelu_grad_arrays,
     _relu_grad_array,
     _tanh_grad_from_value,
+    leaky_relu,
     prelu,
     prelu_grad,
     rrelu,
@@ -189,11 +203,12 @@ def _inline_kind(layer) -> str | None:
     return kind
 
 
-def _inline_forward(kind: str, z: np.ndarray) -> np.ndarray:
-    """``relu(z)`` or ``tanh(z)`` of :mod:`relu_book.activations`, for a 2-d float array ``z``."""
+def _inline_forward(kind: str, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``relu(z)`` or ``tanh(z)`` of :mod:`relu_book.activations`, for a float array ``z``; into ``out`` if given
+    (which may be ``z`` itself: the same values, without a new array)."""
     if kind == "relu":
-        return np.maximum(z, z.dtype.type(0))
-    return np.tanh(z)
+        return np.maximum(z, z.dtype.type(0), out=out)
+    return np.tanh(z, out=out)
 
 
 def _inline_backward(kind: str, z: np.ndarray, h: np.ndarray, grad_h: np.ndarray) -> np.ndarray:
@@ -272,6 +287,9 @@ class Activation:
         if type(self) is Activation and name in _INLINE:
             # MLP's passes compute these two inline (see _INLINE); a subclass keeps its own methods
             self._inline = name
+        if f is leaky_relu:  # its slope checked and cast to the model's dtype once, for _leaky_slope
+            a = real_scalar(self.kwargs.get("negative_slope", 0.01), "negative_slope")
+            self._leaky = (dict(self.kwargs), np.dtype(dtype), a, in_dtype(a, "negative_slope", dtype))
 
     #: Training mode (True) or evaluation mode (False); only stochastic
     #: activations such as :class:`RReLU` behave differently. Set through
@@ -282,18 +300,40 @@ class Activation:
     rng: np.random.Generator | None = None
     # "relu" or "tanh" when MLP's passes may compute the layer inline (set in __init__)
     _inline: str | None = None
+    # for leaky_relu: (kwargs, dtype, slope as a float, slope in dtype), checked in __init__
+    _leaky: tuple | None = None
+
+    def _leaky_slope(self, z):
+        """``(a, slope)`` for the kernels of leaky_relu, if ``z`` is an array of the dtype they were cast to in
+        ``__init__`` and ``kwargs`` are unchanged (the checks would give the same numbers); else None."""
+        leaky = self._leaky
+        if (leaky is not None and type(z) is np.ndarray and z.ndim >= 1 and z.dtype == leaky[1]
+                and self.kwargs == leaky[0]):
+            return leaky[2], leaky[3]
+        return None
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         """Return :math:`f(z)`, elementwise, in the dtype of ``z``."""
+        slope = self._leaky_slope(z)
+        if slope is not None:
+            with np.errstate(invalid="ignore", over="ignore"):  # as leaky_relu
+                return _leaky_relu_array(z, *slope)
         return self._f(z, **self.kwargs)
+
+    def _derivative(self, z):
+        slope = self._leaky_slope(z)
+        if slope is not None:
+            with np.errstate(invalid="ignore", over="ignore"):  # as leaky_relu_grad
+                return _leaky_relu_grad_array(z, slope[1])
+        return self._df(z, **self.kwargs)
 
     def derivative(self, z: np.ndarray) -> np.ndarray:
         """Return :math:`f'(z)`, elementwise: the diagonal of the layer's Jacobian."""
-        return self._df(z, **self.kwargs)
+        return self._derivative(z)
 
     def backward(self, z: np.ndarray, grad_h: np.ndarray):
         """Return ``(grad_z, param_grads)`` given the upstream gradient ``grad_h``."""
-        return grad_h * self._df(z, **self.kwargs), {}
+        return grad_h * self._derivative(z), {}
 
     def __repr__(self) -> str:
         args = "".join(f", {k}={v!r}" for k, v in self.kwargs.items())
@@ -364,17 +404,39 @@ class PReLU(Activation):
         size = 1 if prelu_mode == "shared" else self.n_units
         self.params = {"weight": np.full(size, prelu_init, dtype=np.dtype(dtype))}
 
+    def _own_slopes(self, z):
+        """The slopes if :func:`relu_book.activations.prelu`'s checks would pass them unchanged (an array of
+        ``z``'s float dtype and of the shape ``__init__`` gave it, as training keeps it, with ``z`` an array
+        of ``n_units`` columns): then the unchecked kernels compute the same numbers. Else None."""
+        w = self.params["weight"]
+        if (type(z) is np.ndarray and type(w) is np.ndarray and z.ndim >= 1 and z.shape[-1] == self.n_units
+                and w.dtype == z.dtype and w.shape == (1 if self.mode == "shared" else self.n_units,)):
+            return w
+        return None
+
+    def _partials(self, z):
+        """``prelu_grad(z, slopes)``, by the kernel when :meth:`_own_slopes` allows."""
+        w = self._own_slopes(z)
+        if w is None:
+            return prelu_grad(z, self.params["weight"])
+        with np.errstate(invalid="ignore", over="ignore"):  # as prelu_grad
+            return _prelu_grad_arrays(z, w)
+
     def forward(self, z):
         """Return :math:`\\max(0, z) + a \\min(0, z)`, elementwise (a diverged slope propagates inf/NaN)."""
-        return prelu(z, self.params["weight"])
+        w = self._own_slopes(z)
+        if w is None:
+            return prelu(z, self.params["weight"])
+        with np.errstate(invalid="ignore", over="ignore"):  # as prelu
+            return _prelu_array(z, w)
 
     def derivative(self, z):
         """Return :math:`\\partial f/\\partial z`: 1 where :math:`z > 0`, the slope elsewhere."""
-        return prelu_grad(z, self.params["weight"])[0]
+        return self._partials(z)[0]
 
     def backward(self, z, grad_h):
         """Return ``(grad_z, {"weight": dL/da})``, summing over the batch (and the units if shared)."""
-        grad_x, partial_a = prelu_grad(z, self.params["weight"])
+        grad_x, partial_a = self._partials(z)
         grad_a = grad_h * partial_a
         grad_w = np.sum(grad_a).reshape(1) if self.mode == "shared" else np.sum(grad_a, axis=0)
         return grad_h * grad_x, {"weight": grad_w}
@@ -505,7 +567,8 @@ def _mse(output: np.ndarray, Y: np.ndarray) -> float:
 
 
 def _mse_grad(output: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    return (output - Y) / output.shape[0]
+    """(output - Y) / batch; for a stack of outputs (models, batch, n_out), that of every slice at once."""
+    return (output - Y) / output.shape[-2]
 
 
 def _softmax_parts(output: np.ndarray):

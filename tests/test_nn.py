@@ -443,7 +443,7 @@ def test_bad_training_arguments_raise_clear_errors(kwargs, error, match):
 
 # ----------------------------------------------------------------- PReLU and RReLU
 
-from relu_book.activations import prelu_grad, rrelu_slopes  # noqa: E402
+from relu_book.activations import prelu, prelu_grad, rrelu_slopes  # noqa: E402
 from relu_book.nn import PReLU, RReLU  # noqa: E402
 
 
@@ -644,3 +644,37 @@ def test_inline_relu_and_tanh_layers_equal_the_library_functions_bit_for_bit(act
         results.append([*gW, *gb, *model.weights, *model.biases, history.loss, history.grad_norms,
                         *(a for r in model.activations for a in r), np.array(value)])
     assert all(_same(a, b) for a, b in zip(*results))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("activation, kwargs, public", [
+    ("leaky_relu", {"negative_slope": 0.1}, lambda z, layer: ACTIVATIONS["leaky_relu"][0](z, negative_slope=0.1)),
+    ("leaky_relu", {"negative_slope": 3.0}, lambda z, layer: ACTIVATIONS["leaky_relu"][0](z, negative_slope=3.0)),
+    ("prelu", {}, lambda z, layer: prelu(z, layer.params["weight"])),
+    ("prelu", {"prelu_mode": "shared"}, lambda z, layer: prelu(z, layer.params["weight"])),
+])
+def test_leaky_and_prelu_layers_equal_the_library_functions_bit_for_bit(activation, kwargs, public, dtype):
+    # the layers call the unchecked kernels behind leaky_relu/prelu and their derivatives;
+    # they must give exactly what the public functions give, NaN, inf and -0.0 included
+    rng = np.random.default_rng(3)
+    z = rng.standard_normal((6, 4)).astype(dtype)
+    z[0, 0], z[1, 1], z[2, 2], z[3, 3] = np.nan, np.inf, -0.0, 0.0
+    grad_h = rng.standard_normal((6, 4)).astype(dtype)
+    layer = MLP([2, 4, 1], activation=activation, dtype=dtype, **kwargs).activation_layers[0]
+    if activation == "prelu":
+        layer.params["weight"] -= np.asarray(0.05, dtype=dtype)  # slopes as training leaves them
+        grads = prelu_grad(z, layer.params["weight"])
+    else:
+        grads = (ACTIVATIONS["leaky_relu"][1](z, **kwargs),)
+    with np.errstate(all="ignore"):
+        assert _same(layer.forward(z), public(z, layer))
+        assert _same(layer.derivative(z), grads[0])
+        assert _same(layer.backward(z, grad_h)[0], grad_h * grads[0])
+
+
+def test_a_leaky_relu_layer_follows_a_changed_slope():
+    layer = MLP([2, 3, 1], activation="leaky_relu", negative_slope=0.1).activation_layers[0]
+    layer.kwargs["negative_slope"] = 0.5  # the slope cast in __init__ no longer applies
+    z = np.array([[-2.0, 0.0, 3.0]])
+    assert np.array_equal(layer.forward(z), [[-1.0, 0.0, 3.0]])
+    assert np.array_equal(layer.derivative(z), [[0.5, 0.5, 1.0]])
