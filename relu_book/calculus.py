@@ -76,12 +76,55 @@ def _side_piece(f, x, point, side: int, k):
     """The ``Piecewise``-folded :math:`f(p + \\mathrm{side} \\cdot k)`, and its value at :math:`k = 0`
     if it is one analytic piece there (``is_meromorphic`` with a finite value; its limit is then
     that value), else ``None``. The one test of "analytic at the point" for the shortcuts of
-    :func:`_one_sided_limits_by_pieces` and :func:`_one_sided_derivatives_by_branches`."""
+    :func:`_one_sided_limits_by_pieces` and :func:`_one_sided_derivatives_by_branches`.
+
+    A ``Piecewise`` is replaced by its branch in force for all small :math:`k > 0`
+    when :func:`_holds_just_above_zero` decides every condition up to it
+    (relu6's ``(6, k >= 6), (k, True)`` is ``k``), so that sympy need not solve them."""
     piece = sympy.piecewise_fold(f.subs(x, point + side * k))
+    if isinstance(piece, sympy.Piecewise):
+        for branch, condition in piece.args:
+            holds = _holds_just_above_zero(condition, k)
+            if holds is None:
+                return piece, None
+            if holds:
+                piece = branch
+                break
     if piece.has(sympy.Piecewise) or not piece.is_meromorphic(k, 0):
         return piece, None
     value = piece.subs(k, 0)
     return piece, (value if value.is_finite else None)
+
+
+def _holds_just_above_zero(condition, k):
+    """Whether ``condition`` holds for every :math:`k` in some interval :math:`(0, \\varepsilon)`.
+
+    Decided for ``true``/``false``, for ``And``, ``Or`` and ``Not`` of decided
+    parts, and for a comparison of :math:`ak + b` with 0 (numbers :math:`a, b`):
+    on :math:`(0, \\varepsilon)` its sign is that of :math:`b`, or of :math:`a` when
+    :math:`b = 0`. ``None`` for anything else.
+    """
+    if condition in (sympy.true, sympy.false):
+        return bool(condition)
+    if isinstance(condition, (sympy.And, sympy.Or, sympy.Not)):
+        parts = [_holds_just_above_zero(c, k) for c in condition.args]
+        if None in parts:
+            return None
+        if isinstance(condition, sympy.Not):
+            return not parts[0]
+        return all(parts) if isinstance(condition, sympy.And) else any(parts)
+    if not isinstance(condition, sympy.core.relational.Relational):
+        return None
+    difference = sympy.expand(condition.lhs - condition.rhs)
+    if not difference.is_polynomial(k) or sympy.degree(difference, k) > 1:
+        return None
+    b = difference.subs(k, 0)
+    a = difference.coeff(k, 1)
+    if not (a.is_number and b.is_number and a.is_extended_real and b.is_extended_real):
+        return None
+    sign = int(sympy.sign(b)) if b != 0 else int(sympy.sign(a))
+    return {"==": sign == 0, "!=": sign != 0, ">": sign > 0, ">=": sign >= 0,
+            "<": sign < 0, "<=": sign <= 0}[condition.rel_op]
 
 
 def one_sided_limits(expr, x, point):

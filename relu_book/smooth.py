@@ -238,7 +238,7 @@ def normal_mean_exact(expr, x):
     :func:`~relu_book.calculus.breakpoints` is integrated against the normal density,
     term by term with constant factors pulled out: by an antiderivative for
     :math:`1`, :math:`z` and :math:`e^{cz}`, else by :func:`sympy.integrate`;
-    the simplified sum is returned expanded. ``None`` is
+    the sum is returned expanded. ``None`` is
     returned if an integral stays unevaluated. This can be slow (seconds) for
     functions without a closed form (softplus, SiLU); the comparison table
     uses quadrature for those without asking sympy.
@@ -290,7 +290,8 @@ def normal_mean_exact(expr, x):
                 return None
             total += coeff * piece
     # expanded: a sum of terms, the same form whichever route found the integrals
-    return sympy.expand(sympy.simplify(total)).subs(constants)
+    # (sympy.simplify before it changed none of the book's means, in a second)
+    return sympy.expand(total).subs(constants)
 
 
 # ------------------------------------------------------------------------- SELU

@@ -256,3 +256,32 @@ def test_breakpoints_are_remembered_but_returned_as_a_new_list():
     first = calculus.breakpoints(symbolic.relu6(z), z)
     first.append(99)
     assert calculus.breakpoints(symbolic.relu6(z), z) == [0, 6]
+
+
+_K = sympy.Dummy("k", positive=True)
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        (_K >= 6, False), (_K < 6, True), (_K - 6 < 0, True), (6 - 2 * _K >= 0, True),
+        (_K > 0, True), (sympy.Ne(_K, 0), True), (sympy.Eq(_K, 0), False),
+        (sympy.Symbol("u", real=True) * _K > 1, None),  # a comparison of a non-number slope
+        (sympy.Ge(3 * _K, 0, evaluate=False), True), (sympy.Le(-_K, 0, evaluate=False), True),
+        (sympy.Gt(-_K, 0, evaluate=False), False), (sympy.Eq(_K - 1, 0, evaluate=False), False),
+        (sympy.And(_K < 1, _K > -1), True), (sympy.Or(_K > 6, _K < 1), True), (sympy.Not(_K > 6), True),
+        (sympy.And(_K < 1, _K**2 < 1), None), (_K**2 - _K > 0, None), (sympy.sin(_K) > 0, None),
+    ],
+    ids=str,
+)
+def test_holds_just_above_zero_decides_linear_conditions_and_nothing_else(condition, expected):
+    assert calculus._holds_just_above_zero(condition, _K) is expected
+
+
+@pytest.mark.parametrize("point", [0, 6])
+def test_side_piece_of_relu6_is_the_branch_in_force_near_each_kink(point):
+    x = sympy.Symbol("x", real=True)
+    f = symbolic.relu6(x).rewrite(sympy.Piecewise)
+    left, right = (calculus._side_piece(f, x, point, side, _K) for side in (-1, 1))
+    # relu6(p - k) and relu6(p + k) for small k > 0: the pieces 0, k at 0 and 6 - k, 6 at 6
+    assert (left, right) == (((0, 0), (_K, 0)) if point == 0 else ((6 - _K, 6), (6, 6)))
