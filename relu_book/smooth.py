@@ -557,13 +557,14 @@ def _limit_at_infinity(expr, x, sign):
     :math:`\\pm\\infty` is the limit of the continuous functions here; the
     others (GELU and SiLU at :math:`-\\infty`, :math:`x \\cdot 0`) go to
     the Gruntz algorithm (:func:`sympy.series.gruntz.gruntz`, the core of
-    :func:`sympy.limit`) on the expression rewritten with ``exp``.
+    :func:`sympy.limit`) on the expression rewritten with ``exp`` as one fraction.
     """
     value = expr.subs(x, sign * sympy.oo)
     if value.is_number and value.is_extended_real and not value.has(sympy.nan, sympy.AccumBounds, sympy.zoo):
         return value
-    # the Gruntz algorithm, which sympy.limit runs after its heuristics (in a third of the time)
-    return gruntz(expr.rewrite(sympy.exp), x, sign * sympy.oo)
+    # the Gruntz algorithm, which sympy.limit runs after its heuristics (in a third of the
+    # time), on one fraction (GELU's tanh form: 0.2 s instead of 0.5 s)
+    return gruntz(sympy.together(expr.rewrite(sympy.exp)), x, sign * sympy.oo)
 
 
 def value_range(f, expr, x, window=10.0, num=4001):
