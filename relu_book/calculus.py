@@ -72,6 +72,28 @@ def _one_sided_limits_by_pieces(f, x, point):
     return tuple(limits)
 
 
+def _abstract_long_constants(expr):
+    """``expr`` with each long numeric constant (SELU's) replaced by a real symbol, and the replacements.
+
+    sympy integrates and simplifies far faster with a symbol ``c`` than with a
+    constant such as :math:`\\lambda_{01}` written out in ``erfc`` and
+    ``exp(1/2)`` (a minute against a second for SELU), and can tell that
+    :math:`c\\,(e^{-k} - 1)` is analytic in :math:`k`; short constants
+    (``sqrt(2)``, ``1/10``) are left in place. Used by
+    :func:`relu_book.smooth.normal_mean_exact` and the one-sided shortcuts here.
+    """
+    constants = {}
+
+    def visit(e):
+        if isinstance(e, sympy.Expr) and e.is_number and not e.is_Rational and sympy.count_ops(e) > 4:
+            symbol = sympy.Dummy("c", real=True)
+            constants[symbol] = e
+            return symbol
+        return e.func(*[visit(a) for a in e.args]) if e.args else e
+
+    return visit(expr), constants
+
+
 def _side_piece(f, x, point, side: int, k):
     """The ``Piecewise``-folded :math:`f(p + \\mathrm{side} \\cdot k)`, and its value at :math:`k = 0`
     if it is one analytic piece there (``is_meromorphic`` with a finite value; its limit is then
@@ -90,10 +112,26 @@ def _side_piece(f, x, point, side: int, k):
             if holds:
                 piece = branch
                 break
-    if piece.has(sympy.Piecewise) or not piece.is_meromorphic(k, 0):
+    if piece.has(sympy.Piecewise):
+        return piece, None
+    # long constants (SELU's) as real symbols, once they are known to be finite real numbers:
+    # is_meromorphic cannot decide expressions with them written out
+    abstract, constants = _abstract_long_constants(piece)
+    if not all(_finite_real(v) for v in constants.values()) or not abstract.is_meromorphic(k, 0):
         return piece, None
     value = piece.subs(k, 0)
-    return piece, (value if value.is_finite else None)
+    return piece, (value if _finite_real(value) else None)
+
+
+def _finite_real(number) -> bool:
+    """Whether a sympy expression is finite and real: by sympy's assumptions (a positive
+    symbol is), else, for a number, by its 30-digit value."""
+    if number.is_finite and number.is_extended_real:
+        return True
+    if not number.is_number or number.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        return False
+    value = sympy.N(number, 30)
+    return value.is_Float and value.is_finite
 
 
 def _holds_just_above_zero(condition, k):

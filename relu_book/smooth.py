@@ -118,26 +118,6 @@ def _branch(expr, x, point):
     raise ValueError(f"no piece of {expr} holds at {point}")  # pragma: no cover
 
 
-def _abstract_long_constants(expr):
-    """``expr`` with each long numeric constant (SELU's) replaced by a real symbol, and the replacements.
-
-    sympy integrates and simplifies far faster with a symbol ``c`` than with a
-    constant such as :math:`\\lambda_{01}` written out in ``erfc`` and
-    ``exp(1/2)`` (a minute against a second for SELU); short constants
-    (``sqrt(2)``, ``1/10``) are left in place.
-    """
-    constants = {}
-
-    def visit(e):
-        if isinstance(e, sympy.Expr) and e.is_number and not e.is_Rational and sympy.count_ops(e) > 4:
-            symbol = sympy.Dummy("c", real=True)
-            constants[symbol] = e
-            return symbol
-        return e.func(*[visit(a) for a in e.args]) if e.args else e
-
-    return visit(expr), constants
-
-
 #: The variable of :func:`normal_mean_exact`'s integrals (one symbol, so that equal integrals are equal keys).
 _Z = sympy.Dummy("z", real=True)
 
@@ -265,7 +245,7 @@ def normal_mean_exact(expr, x):
     expr = sympy_expr(expr, "expr")
     x = sympy_symbol(x, "x")
     z = _Z
-    f, constants = _abstract_long_constants(expr.subs(x, z))
+    f, constants = calculus._abstract_long_constants(expr.subs(x, z))
     points = calculus.breakpoints(f, z)
     if not points:
         symmetric = sympy.simplify(f + f.subs(z, -z))

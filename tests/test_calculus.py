@@ -285,3 +285,20 @@ def test_side_piece_of_relu6_is_the_branch_in_force_near_each_kink(point):
     left, right = (calculus._side_piece(f, x, point, side, _K) for side in (-1, 1))
     # relu6(p - k) and relu6(p + k) for small k > 0: the pieces 0, k at 0 and 6 - k, 6 at 6
     assert (left, right) == (((0, 0), (_K, 0)) if point == 0 else ((6 - _K, 6), (6, 6)))
+
+
+def test_side_piece_decides_selus_pieces_with_their_long_constants_written_out():
+    x = sympy.Symbol("x", real=True)
+    f = symbolic.selu(x).rewrite(sympy.Piecewise)
+    assert [calculus._side_piece(f, x, 0, side, _K)[1] for side in (-1, 1)] == [0, 0]
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [(sympy.sqrt(2), True), (symbolic.SELU_ALPHA * symbolic.SELU_SCALE, True), (sympy.Integer(0), True),
+     (sympy.oo, False), (-sympy.oo, False), (sympy.nan, False), (sympy.zoo, False), (sympy.I, False),
+     (1 + sympy.I * sympy.sqrt(3), False), (_K, True), (sympy.Symbol('t'), False)],
+    ids=str,
+)
+def test_finite_real_by_assumptions_or_by_value(number, expected):
+    assert calculus._finite_real(sympy.sympify(number)) is expected

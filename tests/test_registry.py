@@ -128,4 +128,6 @@ def test_kink_table_slopes_by_branches_equal_the_limits_of_the_quotient(spec):
     expr = spec.expr(x)
     for point in spec.kinks_at():
         fast = calculus._one_sided_derivatives_by_branches(expr, x, point)
-        assert fast == calculus.one_sided_derivatives(expr, x, point)
+        slow = calculus.one_sided_derivatives(expr, x, point)
+        # the same numbers (SELU's slopes come out in another form): exactly, or to 30 digits
+        assert all(calculus._same(a, b) for a, b in zip(fast, slow)), (fast, slow)
