@@ -414,21 +414,21 @@ class PReLU(Activation):
             return w
         return None
 
-    def _partials(self, z):
-        """``prelu_grad(z, slopes)``, by the kernel when :meth:`_own_slopes` allows."""
+    def _by_kernel(self, z, public, kernel):
+        """``public(z, slopes)``, or the same numbers from the unchecked ``kernel`` when :meth:`_own_slopes` allows."""
         w = self._own_slopes(z)
         if w is None:
-            return prelu_grad(z, self.params["weight"])
-        with np.errstate(invalid="ignore", over="ignore"):  # as prelu_grad
-            return _prelu_grad_arrays(z, w)
+            return public(z, self.params["weight"])
+        with np.errstate(invalid="ignore", over="ignore"):  # as the public functions
+            return kernel(z, w)
+
+    def _partials(self, z):
+        """``prelu_grad(z, slopes)``."""
+        return self._by_kernel(z, prelu_grad, _prelu_grad_arrays)
 
     def forward(self, z):
         """Return :math:`\\max(0, z) + a \\min(0, z)`, elementwise (a diverged slope propagates inf/NaN)."""
-        w = self._own_slopes(z)
-        if w is None:
-            return prelu(z, self.params["weight"])
-        with np.errstate(invalid="ignore", over="ignore"):  # as prelu
-            return _prelu_array(z, w)
+        return self._by_kernel(z, prelu, _prelu_array)
 
     def derivative(self, z):
         """Return :math:`\\partial f/\\partial z`: 1 where :math:`z > 0`, the slope elsewhere."""
