@@ -216,9 +216,10 @@ def normal_mean_exact(expr, x):
     :math:`c` (sigmoid, tanh), then :math:`E[f(Z)] = c/2` because :math:`Z`
     and :math:`-Z` have the same law. Otherwise each piece between the
     :func:`~relu_book.calculus.breakpoints` is integrated against the normal density,
-    term by term with constant factors pulled out: by an antiderivative for
-    :math:`1`, :math:`z` and :math:`e^{cz}`, else by :func:`sympy.integrate`;
-    the sum is returned expanded. ``None`` is
+    term by term with constant factors pulled out: in closed form for
+    :math:`1`, :math:`z`, Gaussians :math:`e^{bz^2 + cz + d}` and
+    :math:`z \operatorname{erf}(az)` (ReLU's, ELU's and GELU's pieces), else by
+    :func:`sympy.integrate`; the sum is returned expanded. ``None`` is
     returned if an integral stays unevaluated. This can be slow (seconds) for
     functions without a closed form (softplus, SiLU); the comparison table
     uses quadrature for those without asking sympy.
