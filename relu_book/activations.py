@@ -418,8 +418,15 @@ def rrelu_slopes(x, lower=1.0 / 8, upper=1.0 / 3, training=False, rng=None):
         slope = rng.uniform(lo, hi, size=x.shape).astype(x.dtype)
     else:
         slope = np.asarray(lo / 2 + hi / 2, dtype=x.dtype)  # (lo + hi) / 2 without overflow
+    return result(_rrelu_slopes_array(x, slope))
+
+
+def _rrelu_slopes_array(x: np.ndarray, slope: np.ndarray) -> np.ndarray:
+    """:func:`rrelu_slopes` of a float array ``x``, with ``slope`` (the draws, of ``x``'s shape, or the fixed
+    slope) already in ``x``'s dtype, without checking them (for callers in inner loops, such as
+    ``relu_book.dying``'s stacked training, whose layers checked their bounds once)."""
     slopes = np.broadcast_to(np.where(x > 0, x.dtype.type(1), slope), x.shape).copy()
-    return result(_keep_nan(x, slopes))
+    return _keep_nan(x, slopes)
 
 
 @_nan_in_nan_out

@@ -36,7 +36,7 @@ import numpy as np
 from relu_book._validation import as_float_array, instance, real_scalar, sequence
 from relu_book._validation import integer as _int
 from relu_book._validation import seed_list as _seeds
-from relu_book.activations import _prelu_array, _prelu_grad_arrays, rrelu_grad
+from relu_book.activations import _prelu_array, _prelu_grad_arrays, _rrelu_slopes_array, rrelu_grad
 from relu_book.nn import LOSSES, MLP, Activation, PReLU, RReLU, _inline_backward, _inline_forward, _inline_kind, train
 
 __all__ = [
@@ -702,14 +702,10 @@ def _rrelu_training(Z: np.ndarray, layers) -> tuple[np.ndarray, np.ndarray]:
     """``(out, slopes)`` of :func:`relu_book.activations.rrelu` in training mode on every slice ``Z[k]``, with
     ``layers[k]``'s bounds and generator, as :meth:`relu_book.nn.RReLU.forward` computes them (the same draws
     and the same elementwise operations; the bounds were checked when the layers were made)."""
-    one = Z.dtype.type(1)
     draws = np.stack([layer.rng.uniform(layer.kwargs["lower"], layer.kwargs["upper"], size=z.shape).astype(Z.dtype)
                       for layer, z in zip(layers, Z)])
+    slopes = _rrelu_slopes_array(Z, draws)
     with np.errstate(invalid="ignore", over="ignore"):
-        slopes = np.where(Z > 0, one, draws)
-        nan = np.isnan(Z)
-        if nan.any():
-            slopes = np.where(nan, Z, slopes)
         return Z * slopes, slopes
 
 

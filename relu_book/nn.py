@@ -194,6 +194,9 @@ def _class_labels(Y, batch: int, n_out: int, dtype) -> np.ndarray:
 #: public functions silence numpy's warnings).
 _INLINE = ("relu", "tanh")
 
+#: leaky_relu's default ``negative_slope``, for layers that check their slope once.
+_LEAKY_DEFAULT_SLOPE = inspect.signature(leaky_relu).parameters["negative_slope"].default
+
 
 def _inline_kind(layer) -> str | None:
     """The layer's inline kind (see :data:`_INLINE`), or None; None too if its instance patched its methods."""
@@ -288,7 +291,7 @@ class Activation:
             # MLP's passes compute these two inline (see _INLINE); a subclass keeps its own methods
             self._inline = name
         if f is leaky_relu:  # its slope checked and cast to the model's dtype once, for _leaky_slope
-            a = real_scalar(self.kwargs.get("negative_slope", 0.01), "negative_slope")
+            a = real_scalar(self.kwargs.get("negative_slope", _LEAKY_DEFAULT_SLOPE), "negative_slope")
             self._leaky = (dict(self.kwargs), np.dtype(dtype), a, in_dtype(a, "negative_slope", dtype))
 
     #: Training mode (True) or evaluation mode (False); only stochastic
