@@ -200,9 +200,10 @@ class Chromium:
         if taller:
             self.send("Emulation.setDeviceMetricsOverride", {**self._metrics, "height": height})
         params = {"format": "png"}
-        if height and not taller:
-            params["clip"] = {"x": 0, "y": 0, "width": self._metrics.get("width", 0) or
-                              self.evaluate("document.documentElement.clientWidth"), "height": height, "scale": 1}
+        if height and not taller:  # within the emulated viewport, or beyond one that was never set
+            width = self._metrics.get("width") or self.evaluate("document.documentElement.clientWidth")
+            params.update(clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+                          captureBeyondViewport=not self._metrics)
         try:
             data = self.send("Page.captureScreenshot", params)["data"]
         finally:
