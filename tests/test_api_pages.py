@@ -1,0 +1,91 @@
+"""The API reference: one page for each part of ``relu_book``, every module on exactly one.
+
+Also how ``_ext/build_speed.py`` hands pages to the processes of a parallel
+build, which the split of the reference into pages is for.
+"""
+
+from __future__ import annotations
+
+import pkgutil
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import relu_book
+
+ROOT = Path(__file__).resolve().parent.parent
+API_PAGES = sorted((ROOT / "api").glob("*.md"))
+
+# Importing _ext needs Sphinx, which the book's extra installs (not the lowest-versions run).
+pytestmark = pytest.mark.site
+
+#: An ``automodule`` directive (reST, or a MyST ``{automodule}`` block) and the module it names.
+AUTOMODULE = re.compile(r"^\s*(?:\.\. automodule::|```\{automodule\})\s*([\w.]+)", re.M)
+
+
+def documented_modules(text: str) -> list[str]:
+    """The modules that the ``automodule`` directives of a page name, in order."""
+    return AUTOMODULE.findall(text)
+
+
+@pytest.fixture(scope="module")
+def build_speed():
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        import build_speed
+    finally:
+        sys.path.remove(str(ROOT / "_ext"))
+    return build_speed
+
+
+def _public_modules() -> list[str]:
+    return sorted(f"relu_book.{m.name}" for m in pkgutil.iter_modules(relu_book.__path__)
+                  if not m.name.startswith("_"))
+
+
+def test_every_public_module_is_documented_on_exactly_one_page():
+    pages = {page.stem: documented_modules(page.read_text(encoding="utf-8")) for page in API_PAGES}
+    documented = [module for modules in pages.values() for module in modules]
+    assert len(API_PAGES) >= 2, "the API reference has one page for each part of relu_book"
+    assert sorted(documented) == _public_modules(), {
+        "missing": sorted(set(_public_modules()) - set(documented)),
+        "twice": sorted({m for m in documented if documented.count(m) > 1}),
+        "not a module of relu_book": sorted(set(documented) - set(_public_modules()))}
+    assert not documented_modules((ROOT / "api.md").read_text(encoding="utf-8"))
+
+
+def test_the_index_page_lists_each_page_with_the_modules_it_documents():
+    index = (ROOT / "api.md").read_text(encoding="utf-8")
+    items = dict(re.findall(r"^- \[[^]]+\]\(api/(\w+)\.md\): (.*)$", index, re.M))
+    assert sorted(items) == sorted(page.stem for page in API_PAGES)
+    for page in API_PAGES:
+        listed = re.findall(r"\{py:mod\}`([\w.]+)`", items[page.stem])
+        assert listed == documented_modules(page.read_text(encoding="utf-8")), page.name
+
+
+def test_the_table_of_contents_lists_every_api_page_under_the_index():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    entries = [entry for part in toc["parts"] for entry in part["chapters"]]
+    (api,) = [entry for entry in entries if entry["file"] == "api"]
+    assert sorted(section["file"] for section in api["sections"]) == sorted(
+        f"api/{page.stem}" for page in API_PAGES)
+
+
+def test_automodule_directives_are_found_in_rest_and_myst():
+    text = "```{eval-rst}\n.. automodule:: pkg.b\n   :members:\n```\n\n```{automodule} pkg.a\n:members:\n```\n"
+    assert documented_modules(text) == ["pkg.b", "pkg.a"]
+    assert documented_modules("No directive; automodule:: pkg.x is prose.") == []
+
+
+def test_reading_deals_the_pages_and_writing_hands_them_over_one_at_a_time(build_speed):
+    names = ["api", "api/a", "api/b", "api/c", "ch1", "ch2", "ch3"]
+    assert build_speed.chunks(names, 2, writing=False) == [
+        ["api", "api/b", "ch1", "ch3"], ["api/a", "api/c", "ch2"]]
+    assert build_speed.chunks(names[:1], 2, writing=False) == [["api"]]
+    assert build_speed.chunks(names, 1, writing=True) == [[name] for name in names]
+    read = build_speed.chunks(names, 3, writing=False)
+    assert sorted(name for chunk in read for name in chunk) == sorted(names)
+    assert max(map(len, read)) - min(map(len, read)) <= 1
