@@ -3,7 +3,7 @@
 Usage (``make bench`` runs it after setting up .venv)::
 
     .venv/bin/python benchmarks/measure_book.py               # everything
-    .venv/bin/python benchmarks/measure_book.py --quick       # skip `make check` and `make test`
+    .venv/bin/python benchmarks/measure_book.py --quick       # skip `make check`, `make test`, `make coverage`
     .venv/bin/python benchmarks/measure_book.py --no-publish  # print the table only
 
 Measures, on this machine, each in wall-clock seconds and in CPU seconds
@@ -20,9 +20,10 @@ Measures, on this machine, each in wall-clock seconds and in CPU seconds
   of ``NOTEBOOK_RUNS`` runs, since a virtual machine's speed drifts by about
   a second between runs; and the chapters that have such cells once more with
   them;
-* ``make check`` (lint, unit tests and doctests) and ``make test`` (lint and
-  the full suite), once both sites are built, so that neither includes
-  set-up or builds;
+* ``make check`` (lint, unit tests and doctests), ``make test`` (lint and
+  the full suite) and ``make coverage`` (unit tests and doctests under
+  coverage), once both sites are built, so that none includes set-up or
+  builds;
 * each page's weight (its HTML plus the images it loads, not counting the
   theme and MathJax files shared by every page).
 
@@ -194,6 +195,8 @@ def table(builds: dict[str, Timing], runs: dict[str, Timing], nbs: dict[str, Tim
         rows.append(row("full test suite (`make test`, after set-up and builds)", runs["test"], TARGETS["test"]))
     if "check" in runs:
         rows.append(row("fast loop (`make check`)", runs["check"], TARGETS["check"]))
+    if "coverage" in runs:
+        rows.append(row("unit tests and doctests under coverage (`make coverage`, CI)", runs["coverage"], None))
     rows.append(row("clean HTML build (`jupyter-book build`, execution off)", builds["clean"], TARGETS["clean"]))
     rows.append(row("rebuild with no change (`make html`)", builds["make"], TARGETS["rebuild"]))
     rows.append(row("rebuild with no change (`jupyter-book build`)", builds["sphinx"], TARGETS["rebuild"]))
@@ -224,7 +227,7 @@ def publish(text: str) -> None:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="skip `make check` and `make test`")
+    parser.add_argument("--quick", action="store_true", help="skip `make check`, `make test` and `make coverage`")
     parser.add_argument("--no-publish", action="store_true", help="print the table; change no file")
     args = parser.parse_args(argv)
     header = f"Measured on {machine()}, {time.strftime('%Y-%m-%d')}."
@@ -238,6 +241,7 @@ def main(argv: list[str]) -> int:
         make("html", "student")  # so that `make test` times the tests only
         runs["check"] = make("check")
         runs["test"] = make("test")
+        runs["coverage"] = make("coverage")
     weights = page_weights(site)
     shutil.rmtree(site.parent.parent, ignore_errors=True)
     text = header + "\n\n" + table(builds, runs, nbs, weights)
