@@ -27,7 +27,9 @@ PDF    := _build/latex/gradient-of-relu.pdf
 # the workers finish together.
 JOBS   ?= 2
 PYTEST_IN = $(BIN)/python -m pytest -rs $(if $(filter 0,$(JOBS)),,-n $(JOBS) --dist $(1))
-PYTEST := $(call PYTEST_IN,loadfile)
+# Files in collection order, not the files with the most tests first: conftest.py
+# collects the longest-running files first (LONGEST_FIRST).
+PYTEST := $(call PYTEST_IN,loadfile) $(if $(filter 0,$(JOBS)),,--no-loadscope-reorder)
 # What `make lint` checks (the chapters are checked by nbqa).
 LINTED := relu_book tests scripts benchmarks _ext conftest.py
 # Extras locked by `make lock`: every extra in pyproject.toml, installed or not.

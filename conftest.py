@@ -111,7 +111,24 @@ def _needs_optional_extra(item: pytest.Item) -> bool:
     return "nbval-skip" in tags and bool(OPTIONAL_EXTRA_TAGS & tags)
 
 
+#: Test files that run longest, by far (`make test --durations`): the browser
+#: opens every page at two sizes (about 160 s on one worker), then the framework
+#: comparisons and the stale-figure check. They are collected first, and `make
+#: test` hands files to its workers in collection order (`--dist loadfile
+#: --no-loadscope-reorder`), so that they start at once and the other worker
+#: works through the rest meanwhile. xdist's default order, the files with the
+#: most tests first, started the browser file last, with the other worker idle
+#: while it ran.
+LONGEST_FIRST = ("tests/test_browser.py", "tests/test_frameworks.py", "tests/test_check_figures.py")
+
+
+def _longest_first(item: pytest.Item) -> int:
+    path = item.nodeid.split("::", 1)[0]
+    return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=_longest_first)  # stable: the order within each file, and of the other files, is kept
     # Cells that need an optional extra (tagged framework-listing or
     # encryption, and nbval-skip) are run by their own tests, which compare
     # their printed output with the stored one; nbval would only report them
