@@ -117,8 +117,8 @@ def _needs_optional_extra(item: pytest.Item) -> bool:
 #: test` hands files to its workers in collection order (`--dist loadfile
 #: --no-loadscope-reorder`), so that they start at once and the other worker
 #: works through the rest meanwhile. xdist's default order, the files with the
-#: most tests first, started the browser file last, with the other worker idle
-#: while it ran.
+#: most tests first, started the browser file late, and the other worker ran out
+#: of files long before it ended (pytest's time in `make test`: 317 s before, 257 s after).
 LONGEST_FIRST = ("tests/test_browser.py", "tests/test_frameworks.py", "tests/test_check_figures.py")
 
 

@@ -32,7 +32,7 @@ changed. This extension removes them without changing a byte of the site:
   domain in a parallel read (it keeps no domain data: its proofs are merged
   by its own ``env-merge-info`` handler).
 * Sphinx cuts the pages into runs of consecutive names, one per reading
-  process, so that the API pages (``api/*``, a third of the build's work) all
+  process, so that the API pages (``api/*``, half of the build's work) all
   went to one process while the other finished early and waited. The pages
   are dealt to the processes like cards instead.
 * When writing, the main process resolves each page's references and feeds
