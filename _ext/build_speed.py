@@ -5,7 +5,7 @@ CONTRIBUTING.md, "Build speed") showed costs that do not depend on what
 changed. This extension removes them without changing a byte of the site:
 
 * Python's cyclic garbage collector. Sphinx unpickles the doctree of every
-  page on every build, and the API page alone is some 40 000 nodes; with the
+  page on every build, and the API pages are some 40 000 nodes; with the
   default thresholds the collector ran hundreds of times over a heap that
   only grows, and loading the doctrees took five times as long as the
   unpickling itself. A build is a short-lived process, so what was imported
@@ -35,24 +35,43 @@ changed. This extension removes them without changing a byte of the site:
   process, so that the API pages (``api/*``, half of the build's work) all
   went to one process while the other finished early and waited. The pages
   are dealt to the processes like cards instead.
-* When writing, the main process resolves each page's references and feeds
-  the search index, and hands pages to one writing process (``build_jobs`` -
-  1 of them) in runs; the writer waited until the main process had resolved
-  the whole run, that is every page. Each page is now its own run, so that
-  writing one page overlaps resolving the next.
+* When writing, Sphinx's main process resolves each page's references and
+  feeds the search index, one page after the other, and hands the pages to
+  ``build_jobs`` - 1 writing processes. The main process was the bottleneck:
+  it resolved pages while the one writer waited for them. Each writing
+  process now resolves its own page and feeds its words to a search index of
+  its own, which the main process merges (a page's entries in the index do
+  not depend on other pages); the main process only forks and merges, so
+  ``build_jobs`` processes write, the largest pages first.
+* Resolving a ``{numref}`` unpickles the whole page that holds the figure,
+  table or equation, once per reference, and figure numbering unpickles every
+  page once more. Both only read the page, so they share one unpickled copy
+  (which the writing processes inherit); the page a process writes is still
+  unpickled afresh, since resolving changes it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 from importlib.metadata import entry_points
+from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
+from sphinx.domains.std import StandardDomain
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
+from sphinx.locale import __
+from sphinx.util import logging
 from sphinx.util.build_phase import BuildPhase
+from sphinx.util.display import status_iterator
+from sphinx.util.parallel import ParallelTasks
+
+logger = logging.getLogger(__name__)
 
 #: Allocations between two collections of the youngest generation (Python's default: 700).
 GC_THRESHOLD = (100_000, 50, 100)
@@ -82,22 +101,144 @@ def _note_purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     _changed["purged"] = _changed["docs"] = True
 
 
-def chunks(docnames: list[str], nproc: int, writing: bool) -> list[list[str]]:
-    """How a parallel build hands pages to its processes (instead of Sphinx's ``make_chunks``).
+def chunks(docnames: list[str], nproc: int) -> list[list[str]]:
+    """How a parallel build hands pages to its reading processes (instead of Sphinx's ``make_chunks``).
 
-    Reading, the pages are dealt to ``nproc`` runs like cards, so that
-    neighbouring pages (the API reference's) go to different processes.
-    Writing, each page is a run of its own.
+    The pages are dealt to ``nproc`` runs like cards, so that neighbouring
+    pages (the API reference's) go to different processes.
     """
-    if writing:
-        return [[name] for name in docnames]
     return [list(docnames[i::nproc]) for i in range(min(nproc, len(docnames)))]
 
 
 def _make_chunks(arguments: list[str], nproc: int, maxbatch: int = 10) -> list[list[str]]:
-    """Sphinx's ``make_chunks`` for this build: :func:`chunks`, knowing the phase."""
-    app = _build["app"]
-    return chunks(arguments, nproc, writing=app is not None and app.phase == BuildPhase.WRITING)
+    """Sphinx's ``make_chunks`` for this build's parallel reading: :func:`chunks`."""
+    return chunks(arguments, nproc)
+
+
+# --- Pages that are only read: one unpickled copy each ---------------------------------------
+
+#: docname -> its doctree as read, for the callers that do not change it.
+_read_only: dict[str, nodes.document] = {}
+
+
+@contextlib.contextmanager
+def _shared_doctrees(env: BuildEnvironment):
+    """Within the block, ``env.get_doctree`` unpickles each page once and hands out that copy.
+
+    Only for code that does not change the doctrees it gets.
+    """
+
+    def get_doctree(docname: str) -> nodes.document:
+        if docname not in _read_only:
+            _read_only[docname] = BuildEnvironment.get_doctree(env, docname)
+        return _read_only[docname]
+
+    outer = env.__dict__.get("get_doctree")  # set when blocks nest
+    env.get_doctree = get_doctree
+    try:
+        yield
+    finally:
+        if outer is None:
+            del env.get_doctree  # the class's method again
+        else:
+            env.get_doctree = outer
+
+
+def _drop_read_only(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _read_only.pop(docname, None)
+
+
+_resolve_numref_xref = StandardDomain._resolve_numref_xref
+
+
+@functools.wraps(_resolve_numref_xref)
+def _resolve_numref_xref_sharing(self: StandardDomain, env: BuildEnvironment, *args, **kwargs):
+    with _shared_doctrees(env):
+        return _resolve_numref_xref(self, env, *args, **kwargs)
+
+
+# --- Writing: each process resolves its own page ----------------------------------------------
+
+#: The search index's tables of one page (docname -> value) and of its words (word -> docnames).
+_INDEX_PAGE_TABLES = ("_titles", "_filenames", "_all_titles", "_index_entries")
+_INDEX_WORD_TABLES = ("_mapping", "_title_mapping")
+
+
+def _largest_first(builder, docnames: list[str]) -> list[str]:
+    """The pages by the size of their pickled doctree, largest first (then by name)."""
+
+    def size(docname: str) -> int:
+        try:
+            return (Path(builder.doctreedir) / f"{docname}.doctree").stat().st_size
+        except OSError:
+            return 0
+
+    return sorted(docnames, key=lambda name: (-size(name), name))
+
+
+def _write_parallel(self: StandaloneHTMLBuilder, docnames: list[str], nproc: int) -> None:
+    """Sphinx's ``_write_parallel`` for HTML, resolving each page in the process that writes it.
+
+    The first page is written in the main process (as Sphinx does: the
+    writers inherit its compiled templates). Each other page is resolved,
+    indexed and written by a process of its own, ``build_jobs`` at a time (the
+    main process, which only merges, is not counted as Sphinx counts it). A
+    writer returns the images its page uses and its page's search index
+    tables; the main process merges them, so the site is what a serial build
+    writes, byte for byte.
+    """
+    first, rest = docnames[0], list(docnames[1:])
+    self.app.phase = BuildPhase.RESOLVING
+    doctree = self.env.get_and_resolve_doctree(first, self)
+    self.app.phase = BuildPhase.WRITING
+    self.write_doc_serialized(first, doctree)
+    self.write_doc(first, doctree)
+
+    def write_process(docname: str) -> tuple[dict, dict | None]:
+        images = dict(self.images)
+        indexer = self.indexer
+        if indexer is not None:  # this process's index holds this page only
+            for table in _INDEX_PAGE_TABLES + _INDEX_WORD_TABLES:
+                setattr(indexer, table, {})
+        self.app.phase = BuildPhase.RESOLVING
+        doctree = self.env.get_and_resolve_doctree(docname, self)
+        self.app.phase = BuildPhase.WRITING
+        self.write_doc_serialized(docname, doctree)
+        self.write_doc(docname, doctree)
+        new_images = {uri: name for uri, name in self.images.items() if images.get(uri) != name}
+        index = None
+        if indexer is not None:
+            index = {table: getattr(indexer, table) for table in _INDEX_PAGE_TABLES + _INDEX_WORD_TABLES}
+        return new_images, index
+
+    progress = status_iterator(rest, __("writing output... "), "darkgreen", len(rest), self.app.verbosity)
+    results: dict[str, tuple[dict, dict | None]] = {}
+
+    def done(docname: str, result: tuple[dict, dict | None]) -> None:
+        results[docname] = result
+        next(progress)
+
+    tasks = ParallelTasks(self.app.parallel)
+    order = _largest_first(self, rest)
+    # ParallelTasks starts the first ``nproc`` tasks at once and then the one
+    # added last: added in this order, the pages start largest first.
+    started_first, later = order[: self.app.parallel], order[self.app.parallel :]
+    for docname in started_first + later[::-1]:
+        tasks.add_task(write_process, docname, done)
+    tasks.join()
+    logger.info("")
+    # Merged in the order a serial build feeds the pages: the index keeps
+    # some tables in the order they were filled.
+    for docname in rest:
+        new_images, index = results[docname]
+        self.images.update(new_images)
+        if index is not None and self.indexer is not None:
+            for table in _INDEX_PAGE_TABLES:
+                getattr(self.indexer, table).update(index[table])
+            for table in _INDEX_WORD_TABLES:
+                words = getattr(self.indexer, table)
+                for word, names in index[table].items():
+                    words.setdefault(word, set()).update(names)
 
 
 _assign_figure_numbers = TocTreeCollector.assign_figure_numbers
@@ -107,7 +248,8 @@ _assign_figure_numbers = TocTreeCollector.assign_figure_numbers
 def _assign_figure_numbers_if_needed(self: TocTreeCollector, env: BuildEnvironment) -> list[str]:
     if not _changed["docs"] and env.toc_fignumbers:
         return []  # same doctrees, same table of contents: same numbers
-    return _assign_figure_numbers(self, env)
+    with _shared_doctrees(env):
+        return _assign_figure_numbers(self, env)
 
 
 def _freeze_what_the_build_made(app: Sphinx, exception: Exception | None) -> None:
@@ -140,6 +282,7 @@ def _parallel(app: Sphinx, config: Config) -> None:
     import sphinx.builders
 
     sphinx.builders.make_chunks = _make_chunks
+    StandaloneHTMLBuilder._write_parallel = _write_parallel
 
 
 def setup(app: Sphinx) -> dict:
@@ -154,6 +297,8 @@ def setup(app: Sphinx) -> dict:
     else:
         pybtex.plugin.entry_points = _cached_entry_points
     TocTreeCollector.assign_figure_numbers = _assign_figure_numbers_if_needed
+    StandardDomain._resolve_numref_xref = _resolve_numref_xref_sharing
+    app.connect("env-purge-doc", _drop_read_only)
     app.connect("build-finished", _freeze_what_the_build_made, priority=900)
     app.connect("env-purge-doc", _note_purge)
     app.connect("env-before-read-docs", _note_read)

@@ -1,25 +1,19 @@
 """The API reference: one page for each part of ``relu_book``, every module on exactly one.
 
-Also how ``_ext/build_speed.py`` hands pages to the processes of a parallel
-build, which the split of the reference into pages is for.
+The split lets a parallel build read the pages in different processes
+(``tests/test_build_speed.py``).
 """
 
 from __future__ import annotations
 
 import pkgutil
 import re
-import sys
 from pathlib import Path
-
-import pytest
 
 import relu_book
 
 ROOT = Path(__file__).resolve().parent.parent
 API_PAGES = sorted((ROOT / "api").glob("*.md"))
-
-# Importing _ext needs Sphinx, which the book's extra installs (not the lowest-versions run).
-pytestmark = pytest.mark.site
 
 #: An ``automodule`` directive (reST, or a MyST ``{automodule}`` block) and the module it names.
 AUTOMODULE = re.compile(r"^\s*(?:\.\. automodule::|```\{automodule\})\s*([\w.]+)", re.M)
@@ -28,16 +22,6 @@ AUTOMODULE = re.compile(r"^\s*(?:\.\. automodule::|```\{automodule\})\s*([\w.]+)
 def documented_modules(text: str) -> list[str]:
     """The modules that the ``automodule`` directives of a page name, in order."""
     return AUTOMODULE.findall(text)
-
-
-@pytest.fixture(scope="module")
-def build_speed():
-    sys.path.insert(0, str(ROOT / "_ext"))
-    try:
-        import build_speed
-    finally:
-        sys.path.remove(str(ROOT / "_ext"))
-    return build_speed
 
 
 def _public_modules() -> list[str]:
@@ -79,13 +63,3 @@ def test_automodule_directives_are_found_in_rest_and_myst():
     assert documented_modules(text) == ["pkg.b", "pkg.a"]
     assert documented_modules("No directive; automodule:: pkg.x is prose.") == []
 
-
-def test_reading_deals_the_pages_and_writing_hands_them_over_one_at_a_time(build_speed):
-    names = ["api", "api/a", "api/b", "api/c", "ch1", "ch2", "ch3"]
-    assert build_speed.chunks(names, 2, writing=False) == [
-        ["api", "api/b", "ch1", "ch3"], ["api/a", "api/c", "ch2"]]
-    assert build_speed.chunks(names[:1], 2, writing=False) == [["api"]]
-    assert build_speed.chunks(names, 1, writing=True) == [[name] for name in names]
-    read = build_speed.chunks(names, 3, writing=False)
-    assert sorted(name for chunk in read for name in chunk) == sorted(names)
-    assert max(map(len, read)) - min(map(len, read)) <= 1
