@@ -26,6 +26,18 @@ def rel_err(a, b) -> float:
     return float(np.max(np.abs(a - b)) / scale)
 
 
+def assert_matches_central_differences(analytic, numeric, loss: float, what: str = "") -> None:
+    """Agreement to 1e-6 of the largest entry, plus the central quotient's round-off.
+
+    The round-off is about eps * |loss| / H (allowed a hundredfold): it
+    dominates when the gradient is much smaller than the loss.
+    """
+    assert analytic.shape == numeric.shape, what
+    scale = max(np.max(np.abs(analytic)), np.max(np.abs(numeric)))
+    tolerance = 1e-6 * scale + 100 * np.finfo(np.float64).eps * max(abs(loss), 1.0) / H
+    assert np.max(np.abs(analytic - numeric)) <= tolerance, what
+
+
 def dense_problem(seed, batch, n_in, n_out, dtype=np.float64):
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((batch, n_in)).astype(dtype)
@@ -93,9 +105,9 @@ def test_dense_relu_backward_matches_finite_differences_away_from_zero(seed, bat
     assume(np.min(np.abs(cache.pre_activation)) > 1e-3)
     analytic = dense_relu_backward(G, cache)
     numeric = dense_numeric_grads(x, W, b, G)
+    loss = float(np.sum(G * relu(x @ W + b)))
     for name, a, n in zip(("x", "W", "b"), analytic, numeric):
-        assert a.shape == n.shape
-        assert rel_err(a, n) < 1e-6, name
+        assert_matches_central_differences(a, n, loss, name)
 
 
 @settings(max_examples=40, deadline=None)
@@ -235,13 +247,7 @@ def test_graph_layer_grad_A_matches_finite_differences(seed, n, d, h, k):
     analytic = graph_layer_grad_A(A, X, W0, W1, Y)
     numeric = numerical_gradient(lambda a: graph_layer_loss(a, X, W0, W1, Y), A, h=H)
     assert analytic.shape == A.shape
-    # 1e-6 of the largest entry, plus the central quotient's round-off, about
-    # eps * |loss| / H (a hundredfold margin): it dominates when the gradient is
-    # much smaller than the loss.
-    loss = abs(graph_layer_loss(A, X, W0, W1, Y))
-    scale = max(np.max(np.abs(analytic)), np.max(np.abs(numeric)))
-    tolerance = 1e-6 * scale + 100 * np.finfo(np.float64).eps * max(loss, 1.0) / H
-    assert np.max(np.abs(analytic - numeric)) <= tolerance
+    assert_matches_central_differences(analytic, numeric, graph_layer_loss(A, X, W0, W1, Y))
 
 
 def test_graph_layer_grad_A_needs_both_paths():
