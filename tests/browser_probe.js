@@ -30,13 +30,24 @@
     return ox === "auto" || ox === "scroll" || ox === "hidden" || ox === "clip";
   };
 
-  // Is el inside a scroll box (below `stop`) that clips it sideways?
-  const clippedBy = (el, stop) => {
-    for (let p = el.parentElement; p && p !== stop; p = p.parentElement) {
-      if (scrolls(p)) return p;
-    }
-    return null;
+  // Answers about an element that depend on its ancestors, kept per element:
+  // the article has tens of thousands of elements (most of them MathJax's),
+  // and walking up from each one costs a style lookup per ancestor.
+  const memo = (compute) => {
+    const known = new Map();
+    return (el) => {
+      if (!known.has(el)) known.set(el, compute(el));
+      return known.get(el);
+    };
   };
+
+  // Is el inside a scroll box (below `stop`, the article) that clips it sideways?
+  let stop = null;
+  const clippedBy = memo((el) => {
+    const p = el.parentElement;
+    if (!p || p === stop) return null;
+    return scrolls(p) ? p : clippedBy(p);
+  });
 
   // How far the content of a scroll box reaches beyond its inner edges (0 if
   // it fits). scrollWidth alone also counts invisible helpers (MathJax's
@@ -51,13 +62,13 @@
       worst = Math.max(worst, rect.right - inner.right, inner.left - rect.left);
     };
     for (const d of box.querySelectorAll("*")) {
-      if (d.closest(IGNORE) || !rendered(d)) continue;
+      if (ignored(d) || !rendered(d)) continue;
       consider(d.getBoundingClientRect());
     }
     const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
     const range = document.createRange();
     for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-      if (!t.textContent.trim() || (t.parentElement && t.parentElement.closest(IGNORE))) continue;
+      if (!t.textContent.trim() || (t.parentElement && ignored(t.parentElement))) continue;
       range.selectNodeContents(t);
       for (const rect of range.getClientRects()) consider(rect);
     }
@@ -66,6 +77,8 @@
 
   // Elements that are not content: screen-reader text, the copy button, anchors.
   const IGNORE = ".headerlink, .copybtn, .sr-only, .visually-hidden, mjx-assistive-mml, .toggle-button, button";
+  // el.closest(IGNORE), known per element
+  const ignored = memo((el) => el.matches(IGNORE) || (!!el.parentElement && ignored(el.parentElement)));
 
   const measure = () => {
     const article = document.querySelector("article.bd-article") || document.querySelector("[role=main]");
@@ -89,6 +102,7 @@
       mathjax: !!window.MathJax,
     };
     if (!article) return report;
+    stop = article;
     const box = article.getBoundingClientRect();
     const cs = getComputedStyle(article);
     const left = box.left + parseFloat(cs.paddingLeft);
@@ -96,10 +110,10 @@
     report.article = { left, right, width: right - left };
 
     for (const el of article.querySelectorAll("*")) {
-      if (el.closest(IGNORE) || !rendered(el)) continue;
+      if (ignored(el) || !rendered(el)) continue;
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
-      const clip = clippedBy(el, article);
+      const clip = clippedBy(el);
       if (!clip && (r.right > right + SLACK || r.left < left - SLACK)) {
         report.overflow.push({ kind: "sticks out", by: Math.round(Math.max(r.right - right, left - r.left)), what: describe(el) });
       }
@@ -136,7 +150,13 @@
 
   const typeset = () => (window.MathJax && MathJax.startup && MathJax.startup.promise) || Promise.resolve();
 
+  // MathJax's fonts load when its typeset output is first styled: after the
+  // typesetting, two frames let that happen, and then the fonts are awaited
+  // again. (Measured against a fixed 300 ms wait on every page at both sizes:
+  // the same reports.)
+  const frames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   return Promise.all([document.fonts.ready, typeset()])
-    .then(() => new Promise((resolve) => setTimeout(resolve, 300)))
+    .then(frames)
+    .then(() => document.fonts.ready)
     .then(measure);
 })()
