@@ -78,8 +78,6 @@ GC_THRESHOLD = (100_000, 50, 100)
 #: Extensions that are safe for parallel reading but do not declare it.
 PARALLEL_READ_SAFE = ("sphinx_multitoc_numbering", "sphinx_jupyterbook_latex")
 
-# This process's build (one build per process).
-_build: dict[str, Sphinx | None] = {"app": None}
 # Whether this build has read or removed any page.
 _changed = {"docs": True}
 
@@ -286,7 +284,6 @@ def _parallel(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    _build["app"] = app
     gc.collect()
     gc.freeze()  # everything imported so far lives for the whole build
     gc.set_threshold(*GC_THRESHOLD)

@@ -13,6 +13,7 @@ enough words for a search index. It is built twice in fresh processes, with
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -56,11 +57,15 @@ def _page(n: int) -> str:
         f"More text on page {n}: {words[:200]}", ""])
 
 
-def _build(src: Path, out: Path, jobs: int) -> None:
-    run = subprocess.run(
+def _sphinx(src: Path, out: Path, jobs: int) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "-E", "-D", f"build_jobs={jobs}",
          "-d", str(out / "doctrees"), str(src), str(out / "html")],
         capture_output=True, text=True, timeout=120)
+
+
+def _build(src: Path, out: Path, jobs: int) -> None:
+    run = _sphinx(src, out, jobs)
     assert run.returncode == 0, f"build_jobs={jobs}: {run.stderr}"
 
 
@@ -94,6 +99,17 @@ def test_a_parallel_build_writes_the_same_site_as_a_serial_one(project, tmp_path
     assert "_images/dot.png" in page
     index = serial["searchindex.js"].decode()
     assert "topic8" in index and "word81" in index
+
+
+def test_a_warning_raised_while_a_writing_process_resolves_its_page_fails_the_build(project, tmp_path):
+    # resolving now happens in the writing processes; their warnings must still reach -W
+    broken = tmp_path / "src"
+    shutil.copytree(project, broken)
+    page = broken / "page05.rst"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee :ref:`no-such-label`.\n", encoding="utf-8")
+    run = _sphinx(broken, tmp_path / "out", jobs=2)
+    assert run.returncode != 0
+    assert "page05" in run.stderr and "no-such-label" in run.stderr, run.stderr
 
 
 def test_reading_deals_the_pages_like_cards():
