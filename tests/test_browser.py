@@ -8,8 +8,8 @@ measures it. At 1280 px a screenshot of the top 2000 px is saved in the
 light theme and, after the emulated colour scheme is switched (the theme
 follows it without a reload), in the dark theme, in _build/screenshots/; on
 the phone, the first screen in the light theme, in
-_build/screenshots/phone/light/ (the dark theme is checked once, at 1280 px:
-switching it costs about a second a page).
+_build/screenshots/phone/light/ (the dark theme is checked at 1280 px only:
+switching to it costs about a second a page).
 
 The laptop pass also records, for every page, the DOM after typesetting,
 every request the page made and every console message and uncaught error,

@@ -70,8 +70,8 @@ THRESHOLDS = [0.0, 1.5, -1.0, 0.1, 6.0]
 COMBOS = [(a, m, t) for a, m, t in itertools.product(SLOPES, CAPS, THRESHOLDS) if m is None or m >= max(t, 0.0)]
 
 
-#: Points in every grid: -8 repeated up to this length, so that all grids have one shape
-#: and JAX compiles each operation once for all cases, not once per grid (15 s -> 3 s).
+#: Points in every grid: its first point (-8) repeated up to this length, so that all grids
+#: have one shape and JAX compiles each operation once for all cases (15.6 s -> 6.6 s).
 GRID_SIZE = 192
 
 
