@@ -22,12 +22,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Sphinx comes with the book's extra (not the lowest-versions run).
+# Sphinx comes with the book's extra, not with the lowest-versions run: the
+# extension is loaded by a fixture, so that this file can be collected without it.
 pytestmark = pytest.mark.site
 
-_spec = importlib.util.spec_from_file_location("build_speed", ROOT / "_ext" / "build_speed.py")
-build_speed = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build_speed)
+
+@pytest.fixture(scope="module")
+def build_speed():
+    spec = importlib.util.spec_from_file_location("build_speed", ROOT / "_ext" / "build_speed.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 #: A 1×1 PNG, the figure of the test project.
 PNG = bytes.fromhex(
@@ -112,7 +117,7 @@ def test_a_warning_raised_while_a_writing_process_resolves_its_page_fails_the_bu
     assert "page05" in run.stderr and "no-such-label" in run.stderr, run.stderr
 
 
-def test_reading_deals_the_pages_like_cards():
+def test_reading_deals_the_pages_like_cards(build_speed):
     names = ["api", "api/a", "api/b", "api/c", "ch1", "ch2", "ch3"]
     assert build_speed.chunks(names, 2) == [["api", "api/b", "ch1", "ch3"], ["api/a", "api/c", "ch2"]]
     assert build_speed.chunks(names[:1], 2) == [["api"]]
@@ -121,7 +126,7 @@ def test_reading_deals_the_pages_like_cards():
     assert max(map(len, read)) - min(map(len, read)) <= 1
 
 
-def test_writing_starts_with_the_largest_pages(tmp_path):
+def test_writing_starts_with_the_largest_pages(build_speed, tmp_path):
     class Builder:
         doctreedir = str(tmp_path)
 
