@@ -99,18 +99,14 @@ def _note_purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     _changed["purged"] = _changed["docs"] = True
 
 
-def chunks(docnames: list[str], nproc: int) -> list[list[str]]:
-    """How a parallel build hands pages to its reading processes (instead of Sphinx's ``make_chunks``).
+def chunks(docnames: list[str], nproc: int, maxbatch: int = 10) -> list[list[str]]:
+    """How a parallel build hands pages to its reading processes (in place of Sphinx's ``make_chunks``).
 
     The pages are dealt to ``nproc`` runs like cards, so that neighbouring
-    pages (the API reference's) go to different processes.
+    pages (the API reference's) go to different processes. ``maxbatch``, of
+    Sphinx's signature, is not used: there is one run per process.
     """
     return [list(docnames[i::nproc]) for i in range(min(nproc, len(docnames)))]
-
-
-def _make_chunks(arguments: list[str], nproc: int, maxbatch: int = 10) -> list[list[str]]:
-    """Sphinx's ``make_chunks`` for this build's parallel reading: :func:`chunks`."""
-    return chunks(arguments, nproc)
 
 
 # --- Pages that are only read: one unpickled copy each ---------------------------------------
@@ -279,7 +275,7 @@ def _parallel(app: Sphinx, config: Config) -> None:
     app.parallel = jobs
     import sphinx.builders
 
-    sphinx.builders.make_chunks = _make_chunks
+    sphinx.builders.make_chunks = chunks
     StandaloneHTMLBuilder._write_parallel = _write_parallel
 
 

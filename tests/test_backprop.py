@@ -57,16 +57,17 @@ def graph_problem(seed, n, d, h, k, dtype=np.float64):
     return A, X, W0, W1, Y
 
 
+def dense_loss(x, W, b, G) -> float:
+    """L = <G, relu(xW + b)>: the upstream gradient G contracted with the layer's output."""
+    return float(np.sum(G * relu(x @ W + b)))
+
+
 def dense_numeric_grads(x, W, b, G):
-    """Finite-difference gradients of L = <G, relu(xW + b)> in x, W and b."""
-
-    def loss(x_, W_, b_):
-        return float(np.sum(G * relu(x_ @ W_ + b_)))
-
+    """Finite-difference gradients of :func:`dense_loss` in x, W and b."""
     return (
-        numerical_gradient(lambda v: loss(v, W, b), x, h=H),
-        numerical_gradient(lambda v: loss(x, v, b), W, h=H),
-        numerical_gradient(lambda v: loss(x, W, v), b, h=H),
+        numerical_gradient(lambda v: dense_loss(v, W, b, G), x, h=H),
+        numerical_gradient(lambda v: dense_loss(x, v, b, G), W, h=H),
+        numerical_gradient(lambda v: dense_loss(x, W, v, G), b, h=H),
     )
 
 
@@ -105,7 +106,7 @@ def test_dense_relu_backward_matches_finite_differences_away_from_zero(seed, bat
     assume(np.min(np.abs(cache.pre_activation)) > 1e-3)
     analytic = dense_relu_backward(G, cache)
     numeric = dense_numeric_grads(x, W, b, G)
-    loss = float(np.sum(G * relu(x @ W + b)))
+    loss = dense_loss(x, W, b, G)
     for name, a, n in zip(("x", "W", "b"), analytic, numeric):
         assert_matches_central_differences(a, n, loss, name)
 
