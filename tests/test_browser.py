@@ -34,6 +34,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -196,6 +197,12 @@ DROPDOWN = """new Promise(resolve => {
   setTimeout(poll, 100);
 })"""
 
+#: The end mark of each proof on the page: the content of its ::after box (its
+#: title is excluded: sphinx-proof puts no mark on the title).
+PROOF_MARKS = """[...document.querySelectorAll("div.proof.admonition")]
+  .filter(d => !d.querySelector(".admonition-title"))
+  .map(d => getComputedStyle(d, "::after").content)"""
+
 
 def _requests_and_console(browser) -> tuple[list[str], list[str]]:
     """The URLs the open page requested, and its console messages and uncaught errors, so far."""
@@ -251,6 +258,7 @@ def _measure(browser, server, device: dict, shots: Path, shot_height: int | None
         if record:
             report["dom"] = browser.evaluate("document.documentElement.outerHTML")
             if page.startswith("chapters/"):
+                report["proof_marks"] = browser.evaluate(PROOF_MARKS)
                 report["dropdown"] = browser.evaluate(DROPDOWN)
             report["requests"], report["console"] = _requests_and_console(browser)
         reports[page] = report
@@ -339,8 +347,17 @@ def _visible(browser, selector: str) -> list[dict]:
     return browser.evaluate(f"({_VISIBLE})({json.dumps(selector)})")
 
 
-def _settle(browser) -> None:
-    browser.evaluate("new Promise(resolve => setTimeout(resolve, 600))")
+def _when(found, timeout: float = 3.0):
+    """Poll ``found()`` until it returns the same truthy value twice in a row (so that a
+    drawer still sliding in is not clicked half-way), or until ``timeout`` seconds
+    have passed; return its last value."""
+    deadline, last = time.monotonic() + timeout, None
+    while True:
+        value = found()
+        if (value and value == last) or time.monotonic() > deadline:
+            return value
+        last = value
+        time.sleep(0.05)
 
 
 def test_phone_menu_button_opens_the_table_of_contents_and_its_links_navigate(server, browser):
@@ -351,8 +368,7 @@ def test_phone_menu_button_opens_the_table_of_contents_and_its_links_navigate(se
     buttons = [b for b in _visible(browser, ".primary-toggle") if b["inView"] and b["onTop"]]
     assert buttons, "no visible menu button on the phone"
     browser.click(buttons[0]["x"], buttons[0]["y"])
-    _settle(browser)
-    links = [a for a in _visible(browser, toc_links) if a["inView"] and a["onTop"]]
+    links = _when(lambda: [a for a in _visible(browser, toc_links) if a["inView"] and a["onTop"]])
     assert any(a["href"].endswith("05_dying_relu.html") for a in links), (
         f"the menu button did not show the chapter list: visible links {[a['href'] for a in links]}")
     target = next(a for a in links if a["href"].endswith("05_dying_relu.html"))
@@ -368,8 +384,7 @@ def test_phone_contents_button_opens_the_list_of_sections(server, browser):
     buttons = [b for b in _visible(browser, ".secondary-toggle") if b["inView"] and b["onTop"]]
     assert buttons, "no visible contents button on the phone"
     browser.click(buttons[0]["x"], buttons[0]["y"])
-    _settle(browser)
-    links = [a for a in _visible(browser, section_links) if a["inView"] and a["onTop"]]
+    links = _when(lambda: [a for a in _visible(browser, section_links) if a["inView"] and a["onTop"]])
     assert any(a["href"] == "#summary" for a in links), f"no section list after a click: {links}"
 
 
@@ -380,12 +395,10 @@ def test_laptop_menu_button_hides_and_shows_the_sidebar(server, browser):
     assert _visible(browser, toc_links), "no table of contents beside the article at 1280 px"
     button = next(b for b in _visible(browser, ".primary-toggle") if b["onTop"])
     browser.click(button["x"], button["y"])
-    _settle(browser)
-    assert not _visible(browser, toc_links), "the menu button did not hide the sidebar"
-    button = next(b for b in _visible(browser, ".primary-toggle") if b["onTop"])
+    assert _when(lambda: not _visible(browser, toc_links)), "the menu button did not hide the sidebar"
+    button = _when(lambda: next((b for b in _visible(browser, ".primary-toggle") if b["onTop"]), None))
     browser.click(button["x"], button["y"])
-    _settle(browser)
-    assert _visible(browser, toc_links), "the menu button did not bring the sidebar back"
+    assert _when(lambda: _visible(browser, toc_links)), "the menu button did not bring the sidebar back"
 
 
 def test_search_snippets_show_no_raw_tex(server, browser):
@@ -404,11 +417,9 @@ def test_search_snippets_show_no_raw_tex(server, browser):
     assert not raw, f"raw TeX in search snippets: {raw[:3]}"
 
 
-def test_every_proof_ends_with_a_square(server, browser):
-    browser.emulate(LAPTOP["width"], LAPTOP["height"])
-    browser.goto(f"{server}/chapters/03_nondifferentiability.html")
-    marks = browser.evaluate("""[...document.querySelectorAll("div.proof.admonition")]
-        .filter(d => !d.querySelector(".admonition-title"))
-        .map(d => getComputedStyle(d, "::after").content)""")
-    assert marks, "no proof found"
-    assert all(m == '"\u220e"' for m in marks), f"proof end marks: {marks}"
+def test_every_proof_ends_with_a_square(laptop):
+    """Every proof in every chapter ends with the tombstone ∎ (the site's CSS draws it)."""
+    marks = {page: report["proof_marks"] for page, report in laptop.items() if page.startswith("chapters/")}
+    assert sum(map(len, marks.values())) >= 5, f"too few proofs found: {marks}"
+    wrong = {page: m for page, m in marks.items() if any(mark != '"\u220e"' for mark in m)}
+    assert not wrong, f"proof end marks other than ∎: {wrong}"
