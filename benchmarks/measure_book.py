@@ -127,8 +127,8 @@ NOTEBOOK_RUNS = 3
 #: Runs of the clean build and of the no-change rebuild; the median run is shown
 #: (the same build took 11 to 20 s on one machine in one morning).
 BUILD_RUNS = 3
-#: Runs of `make check` and of `make test`; the median run is shown. The full
-#: suite took 151 s and 189 s on one idle machine a day apart, and a single
+#: Runs of `make check` and of `make test`; the median run is shown. The same
+#: full suite took 132 to 189 s on one idle machine within a day, and a single
 #: run cannot tell whether it meets a target it is near.
 SUITE_RUNS = 3
 
