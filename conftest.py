@@ -112,7 +112,7 @@ def _needs_optional_extra(item: pytest.Item) -> bool:
 
 
 #: Test files that run longest, by far (`make test --durations`): the browser
-#: opens every page at two sizes (90-130 s on one worker), then the framework
+#: opens every page at two sizes (60-130 s on one worker), then the framework
 #: comparisons and the stale-figure check. They are collected first, and `make
 #: test` hands files to its workers in collection order (`--dist loadfile
 #: --no-loadscope-reorder`), so that they start at once and the other worker

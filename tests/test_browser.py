@@ -197,8 +197,9 @@ DROPDOWN = """new Promise(resolve => {
   setTimeout(poll, 100);
 })"""
 
-#: The end mark of each proof on the page: the content of its ::after box (its
-#: title is excluded: sphinx-proof puts no mark on the title).
+#: The end mark of each proof on the page, the content of its ::after box. A proof is a
+#: ``div.proof.admonition`` without a title: sphinx-proof gives its definitions and
+#: propositions the same classes, with a title.
 PROOF_MARKS = """[...document.querySelectorAll("div.proof.admonition")]
   .filter(d => !d.querySelector(".admonition-title"))
   .map(d => getComputedStyle(d, "::after").content)"""
