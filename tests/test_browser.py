@@ -13,12 +13,14 @@ switching to it costs about a second a page).
 
 The laptop pass also records, for every page, the DOM after typesetting,
 every request the page made and every console message and uncaught error,
-and on each chapter it clicks the first solution's toggle. The tests assert
+and on each chapter it reads the end mark of every proof and clicks the first
+solution's toggle. The tests assert
 that MathJax typeset the page's mathematics, that no request left the
 machine, that no script failed, that solutions open when clicked, that
 nothing in the article is wider than its column at 1280 px, that no page
 scrolls sideways on the phone, that no raw TeX is left in the text, that
-figures are sharp at 2× device pixels, and that the menu buttons work.
+figures are sharp at 2× device pixels, that every proof ends with ∎, and that
+the menu buttons work.
 
 Chromium is Debian's ``chromium`` package. Without it these tests are skipped,
 unless ``REQUIRE_BROWSER=1`` is set (as ``.ci/run`` does), in which case
