@@ -156,6 +156,7 @@ def _resolve_numref_xref_sharing(self: StandardDomain, env: BuildEnvironment, *a
 #: The search index's tables of one page (docname -> value) and of its words (word -> docnames).
 _INDEX_PAGE_TABLES = ("_titles", "_filenames", "_all_titles", "_index_entries")
 _INDEX_WORD_TABLES = ("_mapping", "_title_mapping")
+_INDEX_TABLES = _INDEX_PAGE_TABLES + _INDEX_WORD_TABLES
 
 
 def _largest_first(builder, docnames: list[str]) -> list[str]:
@@ -170,6 +171,15 @@ def _largest_first(builder, docnames: list[str]) -> list[str]:
     return sorted(docnames, key=lambda name: (-size(name), name))
 
 
+def _resolve_and_write(builder: StandaloneHTMLBuilder, docname: str) -> None:
+    """Resolve one page's references and write it, in the phases Sphinx's own writing loop sets."""
+    builder.app.phase = BuildPhase.RESOLVING
+    doctree = builder.env.get_and_resolve_doctree(docname, builder)
+    builder.app.phase = BuildPhase.WRITING
+    builder.write_doc_serialized(docname, doctree)
+    builder.write_doc(docname, doctree)
+
+
 def _write_parallel(self: StandaloneHTMLBuilder, docnames: list[str], nproc: int) -> None:
     """Sphinx's ``_write_parallel`` for HTML, resolving each page in the process that writes it.
 
@@ -182,27 +192,19 @@ def _write_parallel(self: StandaloneHTMLBuilder, docnames: list[str], nproc: int
     writes, byte for byte.
     """
     first, rest = docnames[0], list(docnames[1:])
-    self.app.phase = BuildPhase.RESOLVING
-    doctree = self.env.get_and_resolve_doctree(first, self)
-    self.app.phase = BuildPhase.WRITING
-    self.write_doc_serialized(first, doctree)
-    self.write_doc(first, doctree)
+    _resolve_and_write(self, first)
 
     def write_process(docname: str) -> tuple[dict, dict | None]:
         images = dict(self.images)
         indexer = self.indexer
         if indexer is not None:  # this process's index holds this page only
-            for table in _INDEX_PAGE_TABLES + _INDEX_WORD_TABLES:
+            for table in _INDEX_TABLES:
                 setattr(indexer, table, {})
-        self.app.phase = BuildPhase.RESOLVING
-        doctree = self.env.get_and_resolve_doctree(docname, self)
-        self.app.phase = BuildPhase.WRITING
-        self.write_doc_serialized(docname, doctree)
-        self.write_doc(docname, doctree)
+        _resolve_and_write(self, docname)
         new_images = {uri: name for uri, name in self.images.items() if images.get(uri) != name}
         index = None
         if indexer is not None:
-            index = {table: getattr(indexer, table) for table in _INDEX_PAGE_TABLES + _INDEX_WORD_TABLES}
+            index = {table: getattr(indexer, table) for table in _INDEX_TABLES}
         return new_images, index
 
     progress = status_iterator(rest, __("writing output... "), "darkgreen", len(rest), self.app.verbosity)

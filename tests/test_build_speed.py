@@ -34,6 +34,7 @@ def build_speed():
     spec.loader.exec_module(module)
     return module
 
+
 #: A 1×1 PNG, the figure of the test project.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
